@@ -1,0 +1,21 @@
+// Shows the smallest stack: one org connection from the org whose keys the stack uses (the source
+// org) to a sink org, with its connection types taken from stack config so that a change of
+// `connectionTypes` updates the connection in place and a change of `sinkOrgId` replaces it.
+import * as pulumi from "@pulumi/pulumi";
+import { OrgConnection } from "pulumi-datadog-org-connections";
+
+const config = new pulumi.Config();
+
+const connection = new OrgConnection("shared-telemetry", {
+    sinkOrgId: config.require("sinkOrgId"),
+    connectionTypes: config.requireObject<string[]>("connectionTypes"),
+});
+
+export const connectionId = connection.connectionId;
+export const sourceOrgId = connection.sourceOrgId;
+export const sourceOrgName = connection.sourceOrgName;
+export const sinkOrgId = connection.sinkOrgId;
+export const sinkOrgName = connection.sinkOrgName;
+export const connectionTypes = connection.connectionTypes;
+export const createdAt = connection.createdAt;
+export const createdByName = connection.createdByName;
