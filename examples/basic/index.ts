@@ -2,13 +2,14 @@
 // org) to a sink org, with its connection types taken from stack config so that a change of
 // `connectionTypes` updates the connection in place and a change of `sinkOrgId` replaces it.
 import * as pulumi from "@pulumi/pulumi";
-import { OrgConnection } from "pulumi-datadog-org-connections";
+import { ConnectionType, OrgConnection } from "pulumi-datadog-org-connections";
 
 const config = new pulumi.Config();
 
 const connection = new OrgConnection("shared-telemetry", {
     sinkOrgId: config.require("sinkOrgId"),
-    connectionTypes: config.requireObject<string[]>("connectionTypes"),
+    // A JSON list, for example: pulumi config set connectionTypes '["logs","metrics"]'
+    connectionTypes: config.getObject<ConnectionType[]>("connectionTypes") ?? ["logs"],
 });
 
 export const connectionId = connection.connectionId;

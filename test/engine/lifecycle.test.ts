@@ -86,8 +86,9 @@ describe("OrgConnection on the real engine", () => {
         await stack.setConfig("connectionTypes", JSON.stringify(["logs", "metrics", "audit"]));
 
         const preview = await stack.preview(["--diff"]);
-        expect(preview.stdout).toMatch(/~\s+pulumi-nodejs:dynamic\/datadog:OrgConnection\s+shared-telemetry\s+update/);
-        expect(preview.stdout).toContain("connectionTypes");
+        expect(preview.stdout).toContain("~ pulumi-nodejs:dynamic/datadog:OrgConnection: (update)");
+        expect(preview.stdout).toMatch(/~ connectionTypes: \[/);
+        expect(preview.stdout).not.toContain("replace");
 
         simulator.clearRequests();
         await stack.up();

@@ -134,7 +134,7 @@ export class PulumiStack {
         args: string[],
         options: { allowFailure?: boolean; env?: Record<string, string> } = {},
     ): Promise<CommandResult> {
-        const fullArgs = [...args, "--non-interactive", "--color=never"];
+        const fullArgs = ["--non-interactive", "--color=never", ...args];
         return new Promise((resolve, reject) => {
             execFile(
                 "pulumi",

@@ -1,0 +1,361 @@
+/**
+ * The `OrgConnection` dynamic provider. The serialized shim (shim.ts) loads this module from
+ * the installed package at run time and forwards every call to {@link provider}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { OrgConnectionsClient } from "./client";
+import { CreateContext, ProviderLog, createConnection } from "./create";
+import { diffOrgConnection } from "./diff";
+import { isDatadogApiError } from "./errors";
+import {
+    OrgConnectionInputs,
+    OrgConnectionOutputs,
+    sameConnectionTypes,
+    toInputs,
+    toOutputs,
+    withEchoedInputs,
+} from "./outputs";
+import type { OrgConnectionRecord } from "./payload";
+import { ProviderSettings, readProviderSettings, resolveConnection } from "./settings";
+import { isUnknown, validateInputs } from "./validation";
+
+/** Options of {@link OrgConnectionProvider}; tests use them, the shim uses the defaults. */
+export interface ProviderOptions {
+    /** Environment read for settings missing from the stack config (default process.env). */
+    env?: NodeJS.ProcessEnv;
+    /** Receives log lines (default `pulumi.log`); never given a key. */
+    log?: ProviderLog;
+    /** Waits between retries (default setTimeout). */
+    sleep?: (ms: number) => Promise<void>;
+    /** Source of jitter in [0, 1) (default Math.random). */
+    random?: () => number;
+    /**
+     * Waits before listing again when a connection created less than
+     * {@link RECENT_CREATE_WINDOW_MS} ago is missing from a complete listing
+     * (default {@link DEFAULT_ABSENCE_RECHECK_DELAYS_MS}).
+     */
+    absenceRecheckDelaysMs?: number[];
+}
+
+/** Age below which a missing connection may just not be listed yet. */
+export const RECENT_CREATE_WINDOW_MS = 60_000;
+
+// NOTE: Datadog does not document how soon a new connection appears in the list. These waits
+// are a guess that covers a few seconds of delay.
+/** Waits in ms before each extra listing of a recently created connection that is missing. */
+export const DEFAULT_ABSENCE_RECHECK_DELAYS_MS = [1000, 2000, 4000];
+
+/** Output properties read back from the state; anything else there is dropped. */
+const OUTPUT_KEYS: (keyof OrgConnectionOutputs)[] = [
+    "connectionId",
+    "sinkOrgId",
+    "sinkOrgName",
+    "sourceOrgId",
+    "sourceOrgName",
+    "connectionTypes",
+    "createdAt",
+    "createdById",
+    "createdByName",
+    "profile",
+    "adoptConnectionId",
+];
+
+/**
+ * Implements create, read, update and delete of Datadog org connections for
+ * `pulumi.dynamic.Resource`. Keys are resolved per resource from its `profile` input and the
+ * stack config; they never appear in inputs, outputs, messages or logs.
+ */
+export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
+    private settings?: ProviderSettings;
+    private settingsError?: Error;
+    private readonly clients = new Map<
+        string,
+        { client: OrgConnectionsClient; credentials: string }
+    >();
+    private readonly env: NodeJS.ProcessEnv;
+    private readonly log: ProviderLog;
+    private readonly sleep: (ms: number) => Promise<void>;
+    private readonly random: () => number;
+    private readonly absenceRecheckDelaysMs: number[];
+
+    constructor(options: ProviderOptions = {}) {
+        this.env = options.env ?? process.env;
+        this.log = options.log ?? logWithPulumi;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+        this.absenceRecheckDelaysMs =
+            options.absenceRecheckDelaysMs ?? DEFAULT_ABSENCE_RECHECK_DELAYS_MS;
+    }
+
+    /**
+     * Reads the settings from the stack config and the environment. An invalid setting is kept
+     * and reported by `check` and every later call, so that one bad value does not hide which
+     * resource it affects.
+     */
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.clients.clear();
+        try {
+            this.settings = readProviderSettings(req.config, this.env);
+            this.settingsError = undefined;
+        } catch (e) {
+            this.settings = undefined;
+            this.settingsError = e as Error;
+        }
+    }
+
+    /** Validates the inputs and the keys that the resource's profile selects, without requests. */
+    async check(
+        _olds: unknown,
+        news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+        const failures = validateInputs(news);
+        const profile = news.profile ?? undefined;
+        const profileValid = !failures.some((failure) => failure.property === "profile");
+        if (this.settingsError !== undefined) {
+            failures.push({ property: "", reason: this.settingsError.message });
+        } else if (profileValid && !isUnknown(profile)) {
+            try {
+                resolveConnection(this.requireSettings(), profile as string | undefined);
+            } catch (e) {
+                failures.push({
+                    property: profile === undefined ? "" : "profile",
+                    reason: (e as Error).message,
+                });
+            }
+        }
+        return { inputs: news, failures };
+    }
+
+    /** Compares stored outputs with new inputs; see {@link diffOrgConnection}. */
+    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        return diffOrgConnection(olds, news);
+    }
+
+    /** Creates the connection, or adopts `adoptConnectionId`; see {@link createConnection}. */
+    async create(news: OrgConnectionInputs): Promise<pulumi.dynamic.CreateResult> {
+        const inputs = withoutNulls(news);
+        const created = await createConnection(this.contextFor(inputs.profile), inputs);
+        return { id: created.id, outs: created.outs };
+    }
+
+    /**
+     * Reads connection `id` by listing and matching by id: filtered by its sink org first,
+     * then unfiltered to confirm an absence. Returns an empty result (the connection is gone)
+     * only after complete listings lack it. A failed or inconsistent listing throws, so the
+     * state stays as it was. Returns `inputs` that match the live connection, so that
+     * drift found by a refresh is kept.
+     */
+    async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+        const previous = outputsFromState(props);
+        const ctx = this.contextFor(previous.profile);
+        const storedSink = previous.sinkOrgId;
+        const sink = typeof storedSink === "string" && storedSink !== "" ? storedSink : undefined;
+
+        let found: OrgConnectionRecord | undefined;
+        try {
+            found = await this.findById(ctx, id, sink);
+            const delays = isRecent(previous.createdAt) ? this.absenceRecheckDelaysMs : [];
+            for (const delayMs of delays) {
+                if (found !== undefined) {
+                    break;
+                }
+                this.log(
+                    "debug",
+                    `operation=read id=${id}: not listed yet, listing again in ${delayMs} ms.`,
+                );
+                await this.sleep(delayMs);
+                found = await this.findById(ctx, id, undefined);
+            }
+        } catch (e) {
+            const reason = (e as Error).message;
+            throw new Error(
+                `Reading org connection ${id} failed, so the state keeps it unchanged: ${reason}`,
+                { cause: e },
+            );
+        }
+
+        if (found === undefined) {
+            this.log(
+                "debug",
+                `operation=read id=${id}: missing from a complete listing, so it was deleted ` +
+                    `outside Pulumi.`,
+            );
+            return {};
+        }
+        const outs = toOutputs(found, previous, {
+            profile: previous.profile,
+            adoptConnectionId: previous.adoptConnectionId,
+        });
+        return { id, props: outs, inputs: toInputs(outs) };
+    }
+
+    /**
+     * Updates connection `id`. Only new connection types send a request (one PATCH), and a new
+     * profile alone changes the echoed output. Names known before are kept, because the PATCH
+     * response omits them.
+     */
+    async update(
+        id: string,
+        olds: Record<string, unknown>,
+        newInputs: OrgConnectionInputs,
+    ): Promise<pulumi.dynamic.UpdateResult> {
+        const news = withoutNulls(newInputs);
+        const previous = outputsFromState(olds);
+        const echoed = { profile: news.profile, adoptConnectionId: previous.adoptConnectionId };
+        if (sameConnectionTypes(previous.connectionTypes, news.connectionTypes)) {
+            this.log(
+                "debug",
+                `operation=update id=${id}: connection types unchanged, no request sent.`,
+            );
+            const connectionId = previous.connectionId ?? id;
+            const unchanged = { ...previous, connectionId } as OrgConnectionOutputs;
+            return { outs: withEchoedInputs(unchanged, echoed) };
+        }
+
+        const ctx = this.contextFor(news.profile);
+        let record: OrgConnectionRecord;
+        try {
+            record = await ctx.client.updateOrgConnection(id, news.connectionTypes);
+        } catch (e) {
+            if (isDatadogApiError(e) && e.status === 404) {
+                throw new Error(
+                    `Updating org connection ${id} failed: ${e.message} The connection was ` +
+                        `probably deleted outside Pulumi. Run \`pulumi refresh\` to remove it ` +
+                        `from the state, then \`pulumi up\` to create it again.`,
+                    { cause: e },
+                );
+            }
+            const reason = (e as Error).message;
+            throw new Error(`Updating org connection ${id} failed: ${reason}`, { cause: e });
+        }
+        this.log("debug", `operation=update id=${id}: connection types updated.`);
+        return { outs: toOutputs(record, previous, echoed) };
+    }
+
+    /** Deletes connection `id`; a 404 means it is already gone. */
+    async delete(id: string, props: Record<string, unknown>): Promise<void> {
+        const ctx = this.contextFor(outputsFromState(props).profile);
+        try {
+            await ctx.client.deleteOrgConnection(id);
+        } catch (e) {
+            if (isDatadogApiError(e) && e.status === 404) {
+                this.log(
+                    "debug",
+                    `operation=delete id=${id}: already gone (HTTP 404), nothing to delete.`,
+                );
+                return;
+            }
+            const reason = (e as Error).message;
+            throw new Error(`Deleting org connection ${id} failed: ${reason}`, { cause: e });
+        }
+        this.log("debug", `operation=delete id=${id}: deleted.`);
+    }
+
+    /** Lists by sink org when known, then without a filter, and returns the record with `id`. */
+    private async findById(
+        ctx: CreateContext,
+        id: string,
+        sink: string | undefined,
+    ): Promise<OrgConnectionRecord | undefined> {
+        if (sink !== undefined) {
+            const filtered = await ctx.client.listOrgConnections({ sinkOrgId: sink });
+            const match = filtered.find((record) => record.id === id);
+            if (match !== undefined) {
+                return match;
+            }
+        }
+        const all = await ctx.client.listOrgConnections();
+        return all.find((record) => record.id === id);
+    }
+
+    private requireSettings(): ProviderSettings {
+        if (this.settingsError !== undefined) {
+            throw this.settingsError;
+        }
+        if (this.settings === undefined) {
+            // configure runs before any other call in the plugin; a direct caller may skip it.
+            this.settings = readProviderSettings({ get: () => undefined }, this.env);
+        }
+        return this.settings;
+    }
+
+    /** Returns the client for a profile's keys, made once per profile. */
+    private contextFor(profile: string | undefined): CreateContext {
+        const settings = this.requireSettings();
+        const key = profile ?? "";
+        let entry = this.clients.get(key);
+        if (entry === undefined) {
+            const connection = resolveConnection(settings, profile);
+            const client = new OrgConnectionsClient({
+                apiUrl: connection.apiUrl,
+                apiKey: connection.apiKey,
+                appKey: connection.appKey,
+                site: connection.site,
+                retry: settings.retry,
+                requestTimeoutSeconds: settings.requestTimeoutSeconds,
+                log: this.log,
+                sleep: this.sleep,
+                random: this.random,
+            });
+            const where =
+                connection.site === undefined ? connection.apiUrl : `site ${connection.site}`;
+            const owner =
+                profile === undefined ? "the default credentials" : `profile "${profile}"`;
+            entry = { client, credentials: `${owner} (${where})` };
+            this.clients.set(key, entry);
+        }
+        return {
+            client: entry.client,
+            credentials: entry.credentials,
+            retry: settings.retry,
+            log: this.log,
+            sleep: this.sleep,
+            random: this.random,
+        };
+    }
+}
+
+/** Picks the known output properties from stored state, dropping `__provider` and nulls. */
+function outputsFromState(props: Record<string, unknown>): Partial<OrgConnectionOutputs> {
+    const outputs: Record<string, unknown> = {};
+    for (const key of OUTPUT_KEYS) {
+        if (props[key] !== undefined && props[key] !== null) {
+            outputs[key] = props[key];
+        }
+    }
+    return outputs as Partial<OrgConnectionOutputs>;
+}
+
+/**
+ * Drops optional inputs set to null, which a JavaScript program can pass, so that they mean
+ * the same as absent ones.
+ */
+function withoutNulls(inputs: OrgConnectionInputs): OrgConnectionInputs {
+    const result: OrgConnectionInputs = {
+        sinkOrgId: inputs.sinkOrgId,
+        connectionTypes: inputs.connectionTypes,
+    };
+    if (inputs.profile !== undefined && inputs.profile !== null) {
+        result.profile = inputs.profile;
+    }
+    if (inputs.adoptConnectionId !== undefined && inputs.adoptConnectionId !== null) {
+        result.adoptConnectionId = inputs.adoptConnectionId;
+    }
+    return result;
+}
+
+/** Returns true when `createdAt` lies less than {@link RECENT_CREATE_WINDOW_MS} in the past. */
+function isRecent(createdAt: unknown): boolean {
+    const created = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
+    return Number.isFinite(created) && Date.now() - created < RECENT_CREATE_WINDOW_MS;
+}
+
+/** Sends a log line to the Pulumi engine. */
+function logWithPulumi(level: "debug" | "warn", message: string): void {
+    const sent = level === "warn" ? pulumi.log.warn(message) : pulumi.log.debug(message);
+    // Logging must never fail an operation.
+    void sent.catch(() => undefined);
+}
+
+/** The provider instance that the serialized shim forwards to, one per plugin process. */
+export const provider = new OrgConnectionProvider();
