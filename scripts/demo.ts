@@ -50,7 +50,11 @@ async function main(): Promise<void> {
             "The stack holds the source org's keys as config secrets.",
     );
 
-    const stack = await PulumiStack.create({ program: "basic", stackName: "demo" });
+    const stack = await PulumiStack.create({
+        program: "basic",
+        stackName: "demo",
+        transpileOnly: false,
+    });
     try {
         await stack.setConfig("datadog:apiUrl", simulator.url);
         await stack.setConfig("datadog:apiKey", keys.apiKey, { secret: true });

@@ -24,6 +24,11 @@ export interface StackOptions {
     env?: Record<string, string>;
     /** Where the temporary folder goes. @default os.tmpdir() */
     parentDir?: string;
+    /**
+     * Whether the program's TypeScript is compiled without type checking, which saves about 3 s per
+     * command. `npm run typecheck` checks the examples once instead. @default true
+     */
+    transpileOnly?: boolean;
 }
 
 let engineBin: string | undefined;
@@ -71,7 +76,12 @@ export class PulumiStack {
     readonly stackName: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    private constructor(workDir: string, stackName: string, extraEnv: Record<string, string>) {
+    private constructor(
+        workDir: string,
+        stackName: string,
+        transpileOnly: boolean,
+        extraEnv: Record<string, string>,
+    ) {
         this.workDir = workDir;
         this.programDir = path.join(workDir, "program");
         this.stackName = stackName;
@@ -90,6 +100,7 @@ export class PulumiStack {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
+            PULUMI_NODEJS_TRANSPILE_ONLY: transpileOnly ? "true" : "false",
             ...extraEnv,
         };
     }
@@ -97,7 +108,12 @@ export class PulumiStack {
     /** Creates the temporary project and runs `pulumi stack init`. */
     static async create(options: StackOptions): Promise<PulumiStack> {
         const workDir = fs.mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), "orgconn-stack-"));
-        const stack = new PulumiStack(workDir, options.stackName ?? "test", options.env ?? {});
+        const stack = new PulumiStack(
+            workDir,
+            options.stackName ?? "test",
+            options.transpileOnly ?? true,
+            options.env ?? {},
+        );
 
         fs.mkdirSync(stack.programDir);
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
