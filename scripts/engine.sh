@@ -31,6 +31,11 @@ go_build() {
 
 mkdir -p "$bin"
 
+# A login shell puts Go on PATH; a bare CI environment may not, so try the standard install folder.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="$PATH:/usr/local/go/bin"
+fi
+
 # 1. The CLI.
 on_path=$(command -v pulumi || true)
 if [[ -n "$on_path" && "$on_path" != "$bin/pulumi" && -z "${PULUMI_ENGINE_FORCE_BUILD:-}" ]] &&

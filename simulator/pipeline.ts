@@ -88,6 +88,11 @@ export class RequestPipeline {
         if (orgId !== undefined) {
             record.orgId = orgId;
         }
+        // Only this header is copied: the key headers must never reach a recording.
+        const userAgent = headerValue(req, "user-agent");
+        if (options.recordUserAgent === true && userAgent !== undefined) {
+            record.userAgent = userAgent;
+        }
         const body = bodyRead.ok ? parseJsonBody(bodyRead.raw) : undefined;
         if (body !== undefined && bodyRead.ok) {
             record.body = body === INVALID_JSON ? bodyRead.raw.toString("utf8") : body;

@@ -70,6 +70,11 @@ export interface RecordedRequest {
     at: number;
     /** True when a fault destroyed the socket and the client got no response. */
     dropped?: boolean;
+    /**
+     * The `User-Agent` header, recorded only when the simulator was started with
+     * `recordUserAgent`. It identifies the client build that sent the request.
+     */
+    userAgent?: string;
 }
 
 /** Action a fault takes on a matching request. */
@@ -126,6 +131,11 @@ export interface SimulatorOptions {
     clock?: () => number;
     /** Receives one line per API request (method, path, status) and never a key. */
     log?: (line: string) => void;
+    /**
+     * Whether each {@link RecordedRequest} keeps the request's `User-Agent` header. Off by
+     * default so that recordings stay the same for tests that compare them whole.
+     */
+    recordUserAgent?: boolean;
 }
 
 /**

@@ -16,8 +16,11 @@ export interface CommandResult {
 
 /** Options of {@link PulumiStack.create}. */
 export interface StackOptions {
-    /** Folder under examples/ to copy, or a map of file name to contents for an inline program. */
-    program: string | Record<string, string>;
+    /**
+     * Folder under examples/ to copy, or a map of file name to contents for an inline program.
+     * Required unless `programDirectory` is given.
+     */
+    program?: string | Record<string, string>;
     /** Stack name. @default "test" */
     stackName?: string;
     /** Extra environment for every command, on top of the isolated Pulumi environment. */
@@ -29,6 +32,19 @@ export interface StackOptions {
      * command. `npm run typecheck` checks the examples once instead. @default true
      */
     transpileOnly?: boolean;
+    /**
+     * Another stack whose `file://` backend and PULUMI_HOME this stack uses too, so that a
+     * `StackReference` from one stack can read the other's outputs. Each stack keeps its own
+     * program folder. The shared backend lives in the other stack's folder, so dispose that
+     * stack last. @default a backend of this stack's own
+     */
+    shareBackendWith?: PulumiStack;
+    /**
+     * An existing program folder to run in place, with its own package.json and node_modules,
+     * such as a project that installed this package from a tarball. Nothing is copied or linked
+     * into it, and dispose() leaves it for its owner to delete. Excludes `program`.
+     */
+    programDirectory?: string;
 }
 
 let engineBin: string | undefined;
@@ -74,6 +90,10 @@ export class PulumiStack {
     readonly workDir: string;
     readonly programDir: string;
     readonly stackName: string;
+    /** Folder of the `file://` backend, shared when the stack was made with `shareBackendWith`. */
+    readonly backendDir: string;
+    /** PULUMI_HOME of every command, shared like {@link backendDir}. */
+    readonly homeDir: string;
     private readonly env: NodeJS.ProcessEnv;
 
     private constructor(
@@ -81,15 +101,21 @@ export class PulumiStack {
         stackName: string,
         transpileOnly: boolean,
         extraEnv: Record<string, string>,
+        shared?: PulumiStack,
+        programDir?: string,
     ) {
         this.workDir = workDir;
-        this.programDir = path.join(workDir, "program");
+        this.programDir = programDir ?? path.join(workDir, "program");
         this.stackName = stackName;
 
-        const backendDir = path.join(workDir, "backend");
-        const homeDir = path.join(workDir, "pulumi-home");
-        fs.mkdirSync(backendDir);
-        fs.mkdirSync(homeDir);
+        const backendDir = shared?.backendDir ?? path.join(workDir, "backend");
+        const homeDir = shared?.homeDir ?? path.join(workDir, "pulumi-home");
+        if (shared === undefined) {
+            fs.mkdirSync(backendDir);
+            fs.mkdirSync(homeDir);
+        }
+        this.backendDir = backendDir;
+        this.homeDir = homeDir;
 
         this.env = {
             ...withoutDatadogEnvironment(process.env),
@@ -107,17 +133,28 @@ export class PulumiStack {
 
     /** Creates the temporary project and runs `pulumi stack init`. */
     static async create(options: StackOptions): Promise<PulumiStack> {
+        const program = options.program;
+        if ((program === undefined) === (options.programDirectory === undefined)) {
+            throw new Error(
+                "PulumiStack.create needs exactly one of `program` and `programDirectory`.",
+            );
+        }
         const workDir = fs.mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), "orgconn-stack-"));
         const stack = new PulumiStack(
             workDir,
             options.stackName ?? "test",
             options.transpileOnly ?? true,
             options.env ?? {},
+            options.shareBackendWith,
+            options.programDirectory,
         );
 
-        fs.mkdirSync(stack.programDir);
-        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
-        stack.writeProgram(options.program);
+        if (program !== undefined) {
+            fs.mkdirSync(stack.programDir);
+            const nodeModules = path.join(REPO_ROOT, "node_modules");
+            fs.symlinkSync(nodeModules, path.join(workDir, "node_modules"), "dir");
+            stack.writeProgram(program);
+        }
 
         await stack.pulumi(["stack", "init", stack.stackName]);
         return stack;
