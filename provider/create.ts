@@ -4,7 +4,7 @@
  * took no effect, because a blind resend could create the connection twice.
  */
 import type { OrgConnectionsClient } from "./client";
-import { InvalidResponseError, isDatadogApiError } from "./errors";
+import { DatadogApiError, InvalidResponseError, isDatadogApiError } from "./errors";
 import {
     EchoedInputs,
     OrgConnectionInputs,
@@ -65,14 +65,16 @@ export async function createConnection(
                 throw await describeConflict(ctx, inputs, `${context} ${e.message}`);
             }
             if (!isOutcomeUnknown(e)) {
-                throw new Error(`${context} ${(e as Error).message}`, { cause: e });
+                const hint = isDatadogApiError(e) ? explainRejection(ctx, sink, e) : undefined;
+                const message = `${context} ${(e as Error).message}`;
+                throw new Error(hint === undefined ? message : `${message} ${hint}`, { cause: e });
             }
 
             ctx.log(
                 "warn",
-                `operation=create sinkOrgId=${sink} attempt=${attempt}: the POST failed ` +
-                    `(${(e as Error).message}). Listing the connections to this sink org ` +
-                    `before deciding whether to send it again.`,
+                `operation=create sinkOrgId=${sink} attempt=${attempt}: ${summarize(e)}. ` +
+                    `Listing the connections to this sink org before deciding whether to send ` +
+                    `the POST again.`,
             );
             const failure = `${context} ${(e as Error).message}`;
             const found = await findOwnConnection(ctx, inputs, failure);
@@ -108,6 +110,53 @@ export async function createConnection(
         return toResult(record, inputs);
     }
 }
+
+/**
+ * Returns what to do about a POST that Datadog rejected with 400 "not allowed" or 404, whose
+ * texts do not say which rule failed or which org is unknown. Returns undefined for other
+ * failures, whose messages carry their own next step.
+ */
+function explainRejection(
+    ctx: CreateContext,
+    sink: string,
+    e: DatadogApiError,
+): string | undefined {
+    if (e.status === 404) {
+        return (
+            `Datadog found no org with the id ${sink}. Set sinkOrgId to the UUID of an org in ` +
+            `the same account as the source org (an org's public id is not always its UUID), ` +
+            `and check that ${ctx.credentials} point at that account's Datadog site.`
+        );
+    }
+    let pair: RegExpExecArray | null = null;
+    for (const text of e.errors) {
+        pair = pair ?? NOT_ALLOWED.exec(text);
+    }
+    if (e.status !== 400 || pair === null) {
+        return undefined;
+    }
+    const source = pair[1];
+    if (source === sink) {
+        return (
+            `sinkOrgId ${sink} is the source org itself, the org of ${ctx.credentials}. ` +
+            `Set sinkOrgId to another org, or select the keys of another source org with the ` +
+            `profile input.`
+        );
+    }
+    return (
+        `Datadog connects only two different orgs of the same account and site, neither of ` +
+        `them HIPAA-enabled, and allows at most ${MAX_CONNECTIONS_PER_SOURCE} connections per ` +
+        `source org. Check that sink org ${sink} belongs to the account of source org ` +
+        `${source}, that neither org is HIPAA-enabled, and that the source org has fewer than ` +
+        `${MAX_CONNECTIONS_PER_SOURCE} connections.`
+    );
+}
+
+/** Datadog's text for a POST that breaks a connection rule; groups: source org, sink org. */
+const NOT_ALLOWED = /^connection between orgs (\S+) and (\S+) is not allowed$/;
+
+/** Connections one source org may have, as Datadog documents. */
+const MAX_CONNECTIONS_PER_SOURCE = 5;
 
 /**
  * Adopts the existing connection `id`: finds it in an unfiltered listing of every page,
@@ -277,6 +326,25 @@ function planPostRetry(
             ? backoffDelayMs(attempt, retry, random)
             : Math.ceil(reset * 1000 + random() * RATE_LIMIT_JITTER_MS);
     return elapsedMs + delayMs > retry.timeoutSeconds * 1000 ? undefined : delayMs;
+}
+
+/**
+ * Names a failed request without the next steps of its full message, which tell the user to
+ * run the command again while the provider is still retrying.
+ */
+function summarize(e: unknown): string {
+    if (!isDatadogApiError(e)) {
+        return (e as Error).message.replace(/\.$/, "");
+    }
+    const request = `${e.method} ${e.path}`;
+    switch (e.kind) {
+        case "timeout":
+            return `${request} timed out`;
+        case "network":
+            return `${request} failed with a network error`;
+        default:
+            return `${request} failed with HTTP ${e.status}`;
+    }
 }
 
 function toResult(record: OrgConnectionRecord, inputs: OrgConnectionInputs): CreatedConnection {

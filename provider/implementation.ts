@@ -7,6 +7,7 @@ import { OrgConnectionsClient } from "./client";
 import { CreateContext, ProviderLog, createConnection } from "./create";
 import { diffOrgConnection } from "./diff";
 import { isDatadogApiError } from "./errors";
+import { describeKeysOfAnotherOrg } from "./ownership";
 import {
     OrgConnectionInputs,
     OrgConnectionOutputs,
@@ -142,7 +143,8 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
      * Reads connection `id` by listing and matching by id: filtered by its sink org first,
      * then unfiltered to confirm an absence. Returns an empty result (the connection is gone)
      * only after complete listings lack it. A failed or inconsistent listing throws, so the
-     * state stays as it was. Returns `inputs` that match the live connection, so that
+     * state stays as it was, and so does a listing that shows the keys to belong to another
+     * org than the source org. Returns `inputs` that match the live connection, so that
      * drift found by a refresh is kept.
      */
     async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
@@ -153,7 +155,7 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
 
         let found: OrgConnectionRecord | undefined;
         try {
-            found = await this.findById(ctx, id, sink);
+            found = await this.findById(ctx, id, sink, previous);
             const delays = isRecent(previous.createdAt) ? this.absenceRecheckDelaysMs : [];
             for (const delayMs of delays) {
                 if (found !== undefined) {
@@ -164,7 +166,7 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
                     `operation=read id=${id}: not listed yet, listing again in ${delayMs} ms.`,
                 );
                 await this.sleep(delayMs);
-                found = await this.findById(ctx, id, undefined);
+                found = await this.findById(ctx, id, undefined, previous);
             }
         } catch (e) {
             const reason = (e as Error).message;
@@ -217,11 +219,29 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
         try {
             record = await ctx.client.updateOrgConnection(id, news.connectionTypes);
         } catch (e) {
-            if (isDatadogApiError(e) && e.status === 404) {
+            // Datadog answers 404 (or 403 for the sink org) when other keys than the source
+            // org's send the PATCH.
+            const keysOfAnotherOrg =
+                isDatadogApiError(e) && (e.status === 404 || e.status === 403)
+                    ? await this.checkKeysOfSourceOrg(ctx, previous)
+                    : undefined;
+            if (keysOfAnotherOrg !== undefined) {
                 throw new Error(
-                    `Updating org connection ${id} failed: ${e.message} The connection was ` +
-                        `probably deleted outside Pulumi. Run \`pulumi refresh\` to remove it ` +
-                        `from the state, then \`pulumi up\` to create it again.`,
+                    `Updating org connection ${id} failed: ${(e as Error).message} ` +
+                        keysOfAnotherOrg,
+                    { cause: e },
+                );
+            }
+            if (isDatadogApiError(e) && e.status === 404) {
+                const source = describeOrg(previous.sourceOrgId, previous.sourceOrgName);
+                throw new Error(
+                    `Updating org connection ${id} failed: ${e.message} Datadog answers 404 ` +
+                        `when the connection no longer exists, and also when the keys belong ` +
+                        `to an org that is not a party to it. If it was deleted outside ` +
+                        `Pulumi, run \`pulumi refresh\` to remove it from the state, then ` +
+                        `\`pulumi up\` to create it again. If it still exists, give this ` +
+                        `OrgConnection keys of ${source} instead of ${ctx.credentials}, for ` +
+                        `example through the profile input.`,
                     { cause: e },
                 );
             }
@@ -232,16 +252,39 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
         return { outs: toOutputs(record, previous, echoed) };
     }
 
-    /** Deletes connection `id`; a 404 means it is already gone. */
+    /**
+     * Deletes connection `id`. A 404 counts as already deleted, with a warning, unless a listing
+     * shows that the keys belong to another org than the source org.
+     */
     async delete(id: string, props: Record<string, unknown>): Promise<void> {
-        const ctx = this.contextFor(outputsFromState(props).profile);
+        const previous = outputsFromState(props);
+        const ctx = this.contextFor(previous.profile);
         try {
             await ctx.client.deleteOrgConnection(id);
         } catch (e) {
+            // Keys of an org that is not a party to the connection get 404 too, and the
+            // connection then still exists.
+            const keysOfAnotherOrg =
+                isDatadogApiError(e) && e.status === 404
+                    ? await this.checkKeysOfSourceOrg(ctx, previous)
+                    : undefined;
+            if (keysOfAnotherOrg !== undefined) {
+                throw new Error(
+                    `Deleting org connection ${id} failed: ${(e as Error).message} ` +
+                        keysOfAnotherOrg,
+                    { cause: e },
+                );
+            }
             if (isDatadogApiError(e) && e.status === 404) {
+                // Warned, not only logged: keys of an org that is not a party to the connection
+                // get this 404 too, and the connection then still exists.
+                const source = describeOrg(previous.sourceOrgId, previous.sourceOrgName);
                 this.log(
-                    "debug",
-                    `operation=delete id=${id}: already gone (HTTP 404), nothing to delete.`,
+                    "warn",
+                    `operation=delete id=${id}: DELETE returned HTTP 404, so the connection is ` +
+                        `taken as already deleted and removed from the state. If it still ` +
+                        `exists in Datadog, the keys of ${ctx.credentials} belong to an org ` +
+                        `that is not a party to it: delete it with keys of ${source}.`,
                 );
                 return;
             }
@@ -251,11 +294,19 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
         this.log("debug", `operation=delete id=${id}: deleted.`);
     }
 
-    /** Lists by sink org when known, then without a filter, and returns the record with `id`. */
+    /**
+     * Lists by sink org when known, then without a filter, and returns the record with `id`.
+     * Throws when the unfiltered listing lacks it and shows that the keys belong to another org
+     * than the stored source org, because that listing cannot tell whether it still exists.
+     * NOTE: keys of the sink org read the connection while it exists, but once it is gone
+     * their listing looks like that of a third org whenever it shows other connections, so
+     * such a refresh fails instead of removing the connection from the state.
+     */
     private async findById(
         ctx: CreateContext,
         id: string,
         sink: string | undefined,
+        previous: Partial<OrgConnectionOutputs>,
     ): Promise<OrgConnectionRecord | undefined> {
         if (sink !== undefined) {
             const filtered = await ctx.client.listOrgConnections({ sinkOrgId: sink });
@@ -265,7 +316,48 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
             }
         }
         const all = await ctx.client.listOrgConnections();
-        return all.find((record) => record.id === id);
+        const match = all.find((record) => record.id === id);
+        const keysOfAnotherOrg =
+            match === undefined ? this.describeKeysOfAnotherOrg(ctx, previous, all) : undefined;
+        if (keysOfAnotherOrg !== undefined) {
+            throw new Error(keysOfAnotherOrg);
+        }
+        return match;
+    }
+
+    /**
+     * After a request on a connection failed with a status that keys of another org also get,
+     * lists the caller's connections and returns the explanation when they show that the keys
+     * belong to another org than the stored source org. Returns undefined otherwise, also when
+     * the listing fails, so that the caller reports the original error.
+     */
+    private async checkKeysOfSourceOrg(
+        ctx: CreateContext,
+        previous: Partial<OrgConnectionOutputs>,
+    ): Promise<string | undefined> {
+        if (previous.sourceOrgId === undefined) {
+            return undefined;
+        }
+        try {
+            const all = await ctx.client.listOrgConnections();
+            return this.describeKeysOfAnotherOrg(ctx, previous, all);
+        } catch (e) {
+            this.log(
+                "debug",
+                `operation=check-keys sourceOrgId=${previous.sourceOrgId}: listing failed ` +
+                    `(${(e as Error).message}), so the original error is reported.`,
+            );
+            return undefined;
+        }
+    }
+
+    private describeKeysOfAnotherOrg(
+        ctx: CreateContext,
+        previous: Partial<OrgConnectionOutputs>,
+        records: OrgConnectionRecord[],
+    ): string | undefined {
+        const source = { id: previous.sourceOrgId, name: previous.sourceOrgName };
+        return describeKeysOfAnotherOrg(ctx.credentials, source, records);
     }
 
     private requireSettings(): ProviderSettings {
@@ -344,13 +436,27 @@ function withoutNulls(inputs: OrgConnectionInputs): OrgConnectionInputs {
     return result;
 }
 
+/** Names the source org by its id and name when the state has them. */
+function describeOrg(id: string | undefined, name: string | undefined): string {
+    if (id === undefined) {
+        return "its source org";
+    }
+    return name === undefined ? `its source org ${id}` : `its source org ${id} (${name})`;
+}
+
 /** Returns true when `createdAt` lies less than {@link RECENT_CREATE_WINDOW_MS} in the past. */
 function isRecent(createdAt: unknown): boolean {
     const created = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
     return Number.isFinite(created) && Date.now() - created < RECENT_CREATE_WINDOW_MS;
 }
 
-/** Sends a log line to the Pulumi engine. */
+/**
+ * Sends a log line through `pulumi.log`.
+ *
+ * NOTE: the dynamic provider plugin of @pulumi/pulumi 3.248.0 does not connect `pulumi.log` to
+ * the engine, so debug lines are dropped there and warnings go to the plugin's stderr, which the
+ * CLI prints under the stack's diagnostics.
+ */
 function logWithPulumi(level: "debug" | "warn", message: string): void {
     const sent = level === "warn" ? pulumi.log.warn(message) : pulumi.log.debug(message);
     // Logging must never fail an operation.

@@ -198,7 +198,10 @@ export class PulumiStack {
                     maxBuffer: 64 * 1024 * 1024,
                 },
                 (error, stdout, stderr) => {
-                    const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+                    let code = 0;
+                    if (error) {
+                        code = typeof error.code === "number" ? error.code : 1;
+                    }
                     const result = { args, code, stdout, stderr };
                     if (code !== 0 && !options.allowFailure) {
                         reject(new Error(`pulumi ${args.join(" ")} exited with ${code}\n${stdout}\n${stderr}`));

@@ -125,8 +125,11 @@ describe("provider lifecycle", () => {
         const news = inputsOf({ sinkOrgId: f.sink.id, connectionTypes: ["metrics"] });
         await expect(f.provider.update(created.id, created.outs, news)).rejects.toThrow(
             `Updating org connection ${created.id} failed: PATCH /api/v2/org_connections/${created.id} failed with ` +
-                `HTTP 404: Org connection with id:${created.id} not found not found. The connection was probably ` +
-                "deleted outside Pulumi. Run `pulumi refresh` to remove it from the state, then `pulumi up` to create it again.",
+                `HTTP 404: Org connection with id:${created.id} not found not found. Datadog answers 404 when the ` +
+                "connection no longer exists, and also when the keys belong to an org that is not a party to it. If " +
+                "it was deleted outside Pulumi, run `pulumi refresh` to remove it from the state, then `pulumi up` to " +
+                `create it again. If it still exists, give this OrgConnection keys of its source org ${f.source.id} ` +
+                `(Source Org) instead of the default credentials (${f.sim.url}), for example through the profile input.`,
         );
         expect(f.sim.countRequests({ method: "PATCH" })).toBe(1);
     });
@@ -145,7 +148,10 @@ describe("provider lifecycle", () => {
         await f.provider.delete(created.id, created.outs);
         expect(f.sim.countRequests({ method: "DELETE" })).toBe(1);
         expect(f.logs).toContain(
-            `debug: operation=delete id=${created.id}: already gone (HTTP 404), nothing to delete.`,
+            `warn: operation=delete id=${created.id}: DELETE returned HTTP 404, so the connection is taken as ` +
+                "already deleted and removed from the state. If it still exists in Datadog, the keys of the default " +
+                `credentials (${f.sim.url}) belong to an org that is not a party to it: delete it with keys of its ` +
+                `source org ${f.source.id} (Source Org).`,
         );
     });
 
@@ -184,7 +190,35 @@ describe("provider lifecycle", () => {
         const creating = f.provider.create(inputs);
         await expect(creating).rejects.toThrow(
             `Creating the org connection to sink org ${hipaa.id} failed: POST /api/v2/org_connections failed with ` +
-                `HTTP 400: connection between orgs ${f.source.id} and ${hipaa.id} is not allowed.`,
+                `HTTP 400: connection between orgs ${f.source.id} and ${hipaa.id} is not allowed. Datadog connects ` +
+                "only two different orgs of the same account and site, neither of them HIPAA-enabled, and allows at " +
+                `most 5 connections per source org. Check that sink org ${hipaa.id} belongs to the account of source ` +
+                `org ${f.source.id}, that neither org is HIPAA-enabled, and that the source org has fewer than 5 ` +
+                "connections.",
+        );
+        expect(f.sim.requests.map((r) => r.method)).toEqual(["POST"]);
+    });
+
+    test("create to the source org itself says so", async () => {
+        const inputs = inputsOf({ sinkOrgId: f.source.id, connectionTypes: ["logs"] });
+        await expect(f.provider.create(inputs)).rejects.toThrow(
+            `Creating the org connection to sink org ${f.source.id} failed: POST /api/v2/org_connections failed ` +
+                `with HTTP 400: connection between orgs ${f.source.id} and ${f.source.id} is not allowed. ` +
+                `sinkOrgId ${f.source.id} is the source org itself, the org of the default credentials ` +
+                `(${f.sim.url}). Set sinkOrgId to another org, or select the keys of another source org with the ` +
+                "profile input.",
+        );
+        expect(f.sim.requests.map((r) => r.method)).toEqual(["POST"]);
+    });
+
+    test("create to an unknown sink org says so", async () => {
+        const unknown = "5a0c8f4e-2b7d-4e1a-9c3f-6d8b0e2a4c71";
+        const inputs = inputsOf({ sinkOrgId: unknown, connectionTypes: ["logs"] });
+        await expect(f.provider.create(inputs)).rejects.toThrow(
+            `Creating the org connection to sink org ${unknown} failed: POST /api/v2/org_connections failed ` +
+                `with HTTP 404: Not found. Datadog found no org with the id ${unknown}. Set sinkOrgId to the UUID ` +
+                "of an org in the same account as the source org (an org's public id is not always its UUID), and " +
+                `check that the default credentials (${f.sim.url}) point at that account's Datadog site.`,
         );
         expect(f.sim.requests.map((r) => r.method)).toEqual(["POST"]);
     });
