@@ -4,22 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isUnknown } from "./validation";
-import { sameConnectionTypes } from "./outputs";
+import { OUTPUT_PROPERTIES, sameConnectionTypes } from "./outputs";
 
-/** Every output property, used to list the ones that an update leaves alone. */
-const OUTPUT_PROPERTIES = [
-    "connectionId",
-    "sinkOrgId",
-    "sinkOrgName",
-    "sourceOrgId",
-    "sourceOrgName",
-    "connectionTypes",
-    "createdAt",
-    "createdById",
-    "createdByName",
-    "profile",
-    "adoptConnectionId",
-] as const;
 
 /**
  * Compares stored outputs `olds` with new inputs `news`.

@@ -10,6 +10,7 @@ import { isDatadogApiError } from "./errors";
 import { describeKeysOfAnotherOrg } from "./ownership";
 import {
     OrgConnectionInputs,
+    OUTPUT_PROPERTIES,
     OrgConnectionOutputs,
     sameConnectionTypes,
     toInputs,
@@ -45,21 +46,6 @@ export const RECENT_CREATE_WINDOW_MS = 60_000;
 // are a guess that covers a few seconds of delay.
 /** Waits in ms before each extra listing of a recently created connection that is missing. */
 export const DEFAULT_ABSENCE_RECHECK_DELAYS_MS = [1000, 2000, 4000];
-
-/** Output properties read back from the state; anything else there is dropped. */
-const OUTPUT_KEYS: (keyof OrgConnectionOutputs)[] = [
-    "connectionId",
-    "sinkOrgId",
-    "sinkOrgName",
-    "sourceOrgId",
-    "sourceOrgName",
-    "connectionTypes",
-    "createdAt",
-    "createdById",
-    "createdByName",
-    "profile",
-    "adoptConnectionId",
-];
 
 /**
  * Implements create, read, update and delete of Datadog org connections for
@@ -410,7 +396,8 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
 /** Picks the known output properties from stored state, dropping `__provider` and nulls. */
 function outputsFromState(props: Record<string, unknown>): Partial<OrgConnectionOutputs> {
     const outputs: Record<string, unknown> = {};
-    for (const key of OUTPUT_KEYS) {
+    // Anything else stored in the state, `__provider` included, is dropped.
+    for (const key of OUTPUT_PROPERTIES) {
         if (props[key] !== undefined && props[key] !== null) {
             outputs[key] = props[key];
         }

@@ -32,6 +32,21 @@ export interface OrgConnectionOutputs {
     adoptConnectionId?: string;
 }
 
+/** Every output property, in the order of {@link OrgConnectionOutputs}. */
+export const OUTPUT_PROPERTIES: readonly (keyof OrgConnectionOutputs)[] = [
+    "connectionId",
+    "sinkOrgId",
+    "sinkOrgName",
+    "sourceOrgId",
+    "sourceOrgName",
+    "connectionTypes",
+    "createdAt",
+    "createdById",
+    "createdByName",
+    "profile",
+    "adoptConnectionId",
+];
+
 /** Inputs echoed into the outputs. */
 export interface EchoedInputs {
     profile?: string;
