@@ -262,8 +262,7 @@ export class OrgConnectionsClient {
             const count = useFiltered ? page.totalFilteredCount : page.totalCount;
             const countName = useFiltered ? "total_filtered_count" : "total_count";
             if (count !== undefined && expected !== undefined && count !== expected) {
-                const reason =
-                    `meta.page.${countName} changed from ${expected} to ${count} between pages`;
+                const reason = `meta.page.${countName} changed from ${expected} to ${count} between pages`;
                 return { reason, offset };
             }
             expected = count ?? expected;

@@ -6,7 +6,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isUnknown } from "./validation";
 import { OUTPUT_PROPERTIES, sameConnectionTypes } from "./outputs";
 
-
 /**
  * Compares stored outputs `olds` with new inputs `news`.
  *

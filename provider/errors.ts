@@ -6,11 +6,7 @@ export type ApiFailureKind = "http" | "network" | "timeout";
  * that errors.ts needs no imports.
  */
 export type StopReason =
-    | "not-retryable"
-    | "not-resendable"
-    | "disabled"
-    | "max-retries"
-    | "timeout";
+    "not-retryable" | "not-resendable" | "disabled" | "max-retries" | "timeout";
 
 /** Fields of a {@link DatadogApiError}, from which its message is built. */
 export interface DatadogApiErrorDetails {

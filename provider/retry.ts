@@ -122,8 +122,7 @@ export type AttemptFailure =
 
 /** Outcome of {@link planRetry}: wait `delayMs` and retry, or stop for `reason`. */
 export type RetryDecision =
-    | { retry: true; delayMs: number }
-    | { retry: false; reason: RetryStopReason };
+    { retry: true; delayMs: number } | { retry: false; reason: RetryStopReason };
 
 /**
  * Why the client stopped retrying: the failure is final ("not-retryable"), the method may
@@ -131,11 +130,7 @@ export type RetryDecision =
  * up ("max-retries"), or the next wait would overrun `timeoutSeconds` ("timeout").
  */
 export type RetryStopReason =
-    | "not-retryable"
-    | "not-resendable"
-    | "disabled"
-    | "max-retries"
-    | "timeout";
+    "not-retryable" | "not-resendable" | "disabled" | "max-retries" | "timeout";
 
 /**
  * Decides whether to retry after a failed attempt. `attempts` counts the attempts made so

@@ -13,24 +13,38 @@ import type * as pulumi from "@pulumi/pulumi";
 /** Thin provider that forwards every call to `provider` in implementation.ts. */
 export const shim: pulumi.dynamic.ResourceProvider = {
     configure: (req) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.configure(req),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.configure(
+            req,
+        ),
     check: (olds, news) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.check(olds, news),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.check(
+            olds,
+            news,
+        ),
     diff: (id, olds, news) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.diff(id, olds, news),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.diff(
+            id,
+            olds,
+            news,
+        ),
     create: (inputs) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.create(inputs),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.create(
+            inputs,
+        ),
     read: (id, props) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.read(id, props),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.read(
+            id,
+            props,
+        ),
     update: (id, olds, news) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.update(id, olds, news),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.update(
+            id,
+            olds,
+            news,
+        ),
     delete: (id, props) =>
-        require("pulumi-datadog-org-connections/dist/provider/implementation")
-            .provider.delete(id, props),
+        require("pulumi-datadog-org-connections/dist/provider/implementation").provider.delete(
+            id,
+            props,
+        ),
 };

@@ -102,7 +102,9 @@ async function measureCount(count: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-    console.log(`node ${process.version}, ${REPEATS} runs each, simulator and client in one process`);
+    console.log(
+        `node ${process.version}, ${REPEATS} runs each, simulator and client in one process`,
+    );
     for (const count of CONNECTION_COUNTS) {
         await measureCount(count);
     }

@@ -15,7 +15,9 @@ function step(title: string, explanation: string): void {
 
 /** Prints the engine's output indented, without the blank lines that pad it. */
 function show(result: CommandResult): void {
-    const lines = `${result.stdout}${result.stderr}`.split("\n").filter((line) => line.trim() !== "");
+    const lines = `${result.stdout}${result.stderr}`
+        .split("\n")
+        .filter((line) => line.trim() !== "");
     for (const line of lines) {
         console.log(`    ${line}`);
     }
@@ -32,7 +34,10 @@ function describeConnections(simulator: DatadogSimulator): string {
 }
 
 async function main(): Promise<void> {
-    step("1. Engine", "Finding (or building, on the first run) the Pulumi CLI and Node.js language host.");
+    step(
+        "1. Engine",
+        "Finding (or building, on the first run) the Pulumi CLI and Node.js language host.",
+    );
     console.log(`    engine folder: ${engineBinDir()}`);
 
     const simulator = await DatadogSimulator.start();
@@ -64,7 +69,9 @@ async function main(): Promise<void> {
 
         step("3. pulumi up", "Creates the org connection that shares logs with the Security Org.");
         show(await stack.up());
-        console.log(`\n    stack outputs: ${JSON.stringify(await stack.outputs(), null, 2).replace(/\n/g, "\n    ")}`);
+        console.log(
+            `\n    stack outputs: ${JSON.stringify(await stack.outputs(), null, 2).replace(/\n/g, "\n    ")}`,
+        );
 
         const [connection] = simulator.connections();
         step(
@@ -74,10 +81,16 @@ async function main(): Promise<void> {
         simulator.editConnection(connection.id, ["logs", "metrics"]);
         console.log(`    ${describeConnections(simulator)}`);
 
-        step("5. pulumi refresh", "Refresh reads the connection by id and records the drift in the state.");
+        step(
+            "5. pulumi refresh",
+            "Refresh reads the connection by id and records the drift in the state.",
+        );
         show(await stack.refresh());
 
-        step("6. pulumi up", "The program still says logs only: one PATCH brings the connection back.");
+        step(
+            "6. pulumi up",
+            "The program still says logs only: one PATCH brings the connection back.",
+        );
         simulator.clearRequests();
         show(await stack.up());
         console.log(`    PATCH requests sent: ${simulator.countRequests({ method: "PATCH" })}`);
@@ -91,10 +104,17 @@ async function main(): Promise<void> {
         show(await stack.up());
         console.log(`    ${describeConnections(simulator)}`);
 
-        step("8. No secret in the state", "Searching `pulumi stack export` for the API and application keys.");
+        step(
+            "8. No secret in the state",
+            "Searching `pulumi stack export` for the API and application keys.",
+        );
         const state = await stack.exportText();
         const leaked = [keys.apiKey, keys.appKey].filter((key) => state.includes(key));
-        console.log(leaked.length === 0 ? "    neither key appears in the state" : "    A KEY APPEARS IN THE STATE");
+        console.log(
+            leaked.length === 0
+                ? "    neither key appears in the state"
+                : "    A KEY APPEARS IN THE STATE",
+        );
 
         step("9. pulumi destroy", "Deletes the connection and leaves the simulator empty.");
         show(await stack.destroy());
@@ -103,7 +123,9 @@ async function main(): Promise<void> {
         if (leaked.length !== 0 || simulator.connections().length !== 0) {
             throw new Error("the demo ended with a key in the state or a connection left behind");
         }
-        console.log(`\n${DIVIDER}\nDone: created, refreshed, converged, replaced and destroyed on the real engine.`);
+        console.log(
+            `\n${DIVIDER}\nDone: created, refreshed, converged, replaced and destroyed on the real engine.`,
+        );
     } finally {
         stack.dispose();
         await simulator.stop();

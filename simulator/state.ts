@@ -35,7 +35,7 @@ function checkConnectionTypes(connectionTypes: unknown): string[] {
     if (!valid) {
         throw new Error(
             `Invalid connectionTypes ${JSON.stringify(connectionTypes)}: ` +
-                "pass a non-empty array of strings such as [\"logs\"]",
+                'pass a non-empty array of strings such as ["logs"]',
         );
     }
     return [...(connectionTypes as string[])];

@@ -34,13 +34,10 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
             path: req.url,
             headers: req.headers,
         };
-        const upstream = http.request(
-            forwarded,
-            (response) => {
-                res.writeHead(response.statusCode ?? 502, response.headers);
-                response.pipe(res);
-            },
-        );
+        const upstream = http.request(forwarded, (response) => {
+            res.writeHead(response.statusCode ?? 502, response.headers);
+            response.pipe(res);
+        });
         upstream.on("error", () => res.destroy());
         req.pipe(upstream);
     });

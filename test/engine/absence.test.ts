@@ -3,7 +3,13 @@
 // complete listing lacks it. No refresh sends a POST.
 import { DatadogSimulator, FaultAction, SimOrg } from "../../simulator";
 import { PulumiStack } from "../harness/pulumi";
-import { HTML_ERROR_PAGE, TYPE, createConnectionsStack, flatten, outputOf } from "./connectionsProgram";
+import {
+    HTML_ERROR_PAGE,
+    TYPE,
+    createConnectionsStack,
+    flatten,
+    outputOf,
+} from "./connectionsProgram";
 
 jest.setTimeout(10 * 60 * 1000);
 
@@ -82,7 +88,12 @@ describe("absence is strict through refresh", () => {
             method: "GET",
             path: LIST,
             times: Infinity,
-            action: { type: "status", status: 502, body: HTML_ERROR_PAGE, contentType: "text/html" },
+            action: {
+                type: "status",
+                status: 502,
+                body: HTML_ERROR_PAGE,
+                contentType: "text/html",
+            },
         });
 
         const result = await stack.refresh(["--skip-preview"], { allowFailure: true });

@@ -83,7 +83,11 @@ function notList(displayed: string): string {
 }
 
 const CASES: BadCase[] = [
-    { property: "sinkOrgId", value: "not-a-uuid", reason: notUuid("sinkOrgId", "not-a-uuid", SINK_MEANING) },
+    {
+        property: "sinkOrgId",
+        value: "not-a-uuid",
+        reason: notUuid("sinkOrgId", "not-a-uuid", SINK_MEANING),
+    },
     {
         property: "sinkOrgId",
         value: "9d2b4a1e-3c5f-4e6a-8b7c",
@@ -95,12 +99,28 @@ const CASES: BadCase[] = [
         reason: notUuid("sinkOrgId", "9d2b4a1e-3c5f-4e6a-8b7c-0d1e2f3a4b5g", SINK_MEANING),
     },
     { property: "sinkOrgId", value: UPPER_CASE, reason: otherForm("sinkOrgId", UPPER_CASE) },
-    { property: "sinkOrgId", value: `{${EXAMPLE}}`, reason: otherForm("sinkOrgId", `{${EXAMPLE}}`) },
-    { property: "sinkOrgId", value: ` ${EXAMPLE} `, reason: otherForm("sinkOrgId", ` ${EXAMPLE} `) },
+    {
+        property: "sinkOrgId",
+        value: `{${EXAMPLE}}`,
+        reason: otherForm("sinkOrgId", `{${EXAMPLE}}`),
+    },
+    {
+        property: "sinkOrgId",
+        value: ` ${EXAMPLE} `,
+        reason: otherForm("sinkOrgId", ` ${EXAMPLE} `),
+    },
     { property: "sinkOrgId", value: "", reason: emptyValue("sinkOrgId", "", SINK_MEANING) },
     { property: "sinkOrgId", value: "   ", reason: emptyValue("sinkOrgId", "   ", SINK_MEANING) },
-    { property: "sinkOrgId", value: 42, reason: notString("sinkOrgId", "42", "number", SINK_MEANING) },
-    { property: "sinkOrgId", value: true, reason: notString("sinkOrgId", "true", "boolean", SINK_MEANING) },
+    {
+        property: "sinkOrgId",
+        value: 42,
+        reason: notString("sinkOrgId", "42", "number", SINK_MEANING),
+    },
+    {
+        property: "sinkOrgId",
+        value: true,
+        reason: notString("sinkOrgId", "true", "boolean", SINK_MEANING),
+    },
     {
         property: "sinkOrgId",
         value: { id: EXAMPLE },
@@ -126,7 +146,11 @@ const CASES: BadCase[] = [
             "once.",
     },
     { property: "connectionTypes", value: ["Logs"], reason: misspelledType(0, "Logs", "logs") },
-    { property: "connectionTypes", value: ["metrics", " audit"], reason: misspelledType(1, " audit", "audit") },
+    {
+        property: "connectionTypes",
+        value: ["metrics", " audit"],
+        reason: misspelledType(1, " audit", "audit"),
+    },
     { property: "connectionTypes", value: [""], reason: unknownType(0, "") },
     { property: "connectionTypes", value: ["  "], reason: unknownType(0, "  ") },
     {
@@ -178,9 +202,21 @@ const CASES: BadCase[] = [
             "and DD_PROFILE_NOPE_APP_KEY environment variables.",
     },
 
-    { property: "adoptConnectionId", value: "abc", reason: notUuid("adoptConnectionId", "abc", ADOPT_MEANING) },
-    { property: "adoptConnectionId", value: UPPER_CASE, reason: otherForm("adoptConnectionId", UPPER_CASE) },
-    { property: "adoptConnectionId", value: "", reason: emptyValue("adoptConnectionId", "", ADOPT_MEANING) },
+    {
+        property: "adoptConnectionId",
+        value: "abc",
+        reason: notUuid("adoptConnectionId", "abc", ADOPT_MEANING),
+    },
+    {
+        property: "adoptConnectionId",
+        value: UPPER_CASE,
+        reason: otherForm("adoptConnectionId", UPPER_CASE),
+    },
+    {
+        property: "adoptConnectionId",
+        value: "",
+        reason: emptyValue("adoptConnectionId", "", ADOPT_MEANING),
+    },
     {
         property: "adoptConnectionId",
         value: 12,
@@ -192,7 +228,10 @@ const CASES: BadCase[] = [
  * Spreads the cases over as few resources as possible, at most one bad value per property of
  * each resource, with valid values elsewhere. Returns the specs and, per resource, its cases.
  */
-function packCases(cases: BadCase[]): { specs: ConnectionSpec[]; expected: Map<string, BadCase[]> } {
+function packCases(cases: BadCase[]): {
+    specs: ConnectionSpec[];
+    expected: Map<string, BadCase[]>;
+} {
     const specs: ConnectionSpec[] = [];
     const expected = new Map<string, BadCase[]>();
     const next: Record<Property, number> = {
@@ -240,7 +279,9 @@ describe("bad input through the engine", () => {
 
         const { failures, previews } = await collectCheckFailures(stack, specs);
 
-        console.log(`${CASES.length} bad values in ${specs.length} resources took ${previews} previews`);
+        console.log(
+            `${CASES.length} bad values in ${specs.length} resources took ${previews} previews`,
+        );
         for (const spec of specs) {
             const reported = failures.filter((failure) => failure.resource === spec.name);
             const expectedFailures = (expected.get(spec.name) ?? []).map((badCase) => ({
@@ -284,8 +325,7 @@ describe("bad input through the engine", () => {
             title: "retry setting out of range",
             plain: { "datadog:httpClientRetryMaxRetries": "9" },
             remove: [],
-            reason:
-                'Invalid value "9" for datadog:httpClientRetryMaxRetries: use a whole number from 1 to 5 (retries).',
+            reason: 'Invalid value "9" for datadog:httpClientRetryMaxRetries: use a whole number from 1 to 5 (retries).',
         },
     ])("config with $title", ({ plain, remove, reason }) => {
         test("fails preview without requests", async () => {
@@ -293,7 +333,9 @@ describe("bad input through the engine", () => {
             await setConfigValues(stack, { plain });
             await removeConfig(stack, ...remove);
             stack.writeProgram(
-                connectionsProgram([{ name: "valid", sinkOrgId: EXAMPLE, connectionTypes: ["logs"] }]),
+                connectionsProgram([
+                    { name: "valid", sinkOrgId: EXAMPLE, connectionTypes: ["logs"] },
+                ]),
             );
             try {
                 const result = await stack.preview([], { allowFailure: true });

@@ -86,7 +86,9 @@ export async function setConfigValues(stack: PulumiStack, config: StackConfig): 
 /** Removes config keys; a key that is not set is ignored. */
 export async function removeConfig(stack: PulumiStack, ...keys: string[]): Promise<void> {
     for (const key of keys) {
-        await stack.pulumi(["config", "rm", key, "--stack", stack.stackName], { allowFailure: true });
+        await stack.pulumi(["config", "rm", key, "--stack", stack.stackName], {
+            allowFailure: true,
+        });
     }
 }
 

@@ -98,9 +98,7 @@ describe("stack references and unknown values on the real engine", () => {
                 producerConnectionId: producerOutputs.connectionId,
             });
             expect(fromTeam?.sinkOrgId).toBe(hub.id);
-            expect(simulator.requests.map((r) => [r.method, r.orgId])).toEqual([
-                ["POST", team.id],
-            ]);
+            expect(simulator.requests.map((r) => [r.method, r.orgId])).toEqual([["POST", team.id]]);
             await consumer.preview(["--expect-no-changes"]);
         });
 
@@ -121,11 +119,11 @@ describe("stack references and unknown values on the real engine", () => {
                 'import * as pulumi from "@pulumi/pulumi";',
                 'import { OrgConnection } from "pulumi-datadog-org-connections";',
                 "",
-                "const first = new OrgConnection(\"platform-to-hub\", {",
+                'const first = new OrgConnection("platform-to-hub", {',
                 '    sinkOrgId: new pulumi.Config().require("hubOrgId"),',
                 '    connectionTypes: ["logs"],',
                 "});",
-                "const second = new OrgConnection(\"team-to-platform\", {",
+                'const second = new OrgConnection("team-to-platform", {',
                 "    sinkOrgId: first.sourceOrgId.apply((id) => id as string),",
                 '    connectionTypes: ["metrics"],',
                 '    profile: "team",',

@@ -29,8 +29,16 @@ describe("documented failures through the engine", () => {
     let existing: SimConnection;
     let stack: PulumiStack;
 
-    const securitySpec: ConnectionSpec = { name: "security", sinkOrgId: "", connectionTypes: ["logs"] };
-    const billingSpec: ConnectionSpec = { name: "billing", sinkOrgId: "", connectionTypes: ["logs"] };
+    const securitySpec: ConnectionSpec = {
+        name: "security",
+        sinkOrgId: "",
+        connectionTypes: ["logs"],
+    };
+    const billingSpec: ConnectionSpec = {
+        name: "billing",
+        sinkOrgId: "",
+        connectionTypes: ["logs"],
+    };
 
     beforeAll(async () => {
         simulator = await DatadogSimulator.start();
@@ -259,7 +267,9 @@ describe("documented failures through the engine", () => {
         await useKeys(simulator.addKeys(source.id, { permissions: ["org_connections_write"] }));
         simulator.clearRequests();
 
-        const result = await stack.refresh(["--skip-preview", "--run-program"], { allowFailure: true });
+        const result = await stack.refresh(["--skip-preview", "--run-program"], {
+            allowFailure: true,
+        });
 
         expect(result.code).not.toBe(0);
         expect(flatten(outputOf(result))).toContain(
@@ -278,7 +288,9 @@ describe("documented failures through the engine", () => {
         const elsewhere = otherSite.addOrg({ name: "Platform Org" });
         await useKeys(otherSite.addKeys(elsewhere.id));
 
-        const result = await stack.refresh(["--skip-preview", "--run-program"], { allowFailure: true });
+        const result = await stack.refresh(["--skip-preview", "--run-program"], {
+            allowFailure: true,
+        });
 
         expect(result.code).not.toBe(0);
         expect(flatten(outputOf(result))).toContain(

@@ -160,7 +160,10 @@ describe("retries through the engine", () => {
         await setConfigValues(stack, { plain: { "datadog:httpClientRetryTimeout": "1" } });
         simulator.injectFault({
             method: "PATCH",
-            action: htmlReply(429, { "X-RateLimit-Reset": "5", "X-RateLimit-Name": "org_connections" }),
+            action: htmlReply(429, {
+                "X-RateLimit-Reset": "5",
+                "X-RateLimit-Name": "org_connections",
+            }),
         });
         try {
             const result = await stack.up(["--skip-preview"], { allowFailure: true });
@@ -256,7 +259,11 @@ describe("create exactly once through the engine", () => {
     });
 
     test("lost POST reply creates one connection", async () => {
-        simulator.injectFault({ method: "POST", path: LIST, action: { type: "reset-after-commit" } });
+        simulator.injectFault({
+            method: "POST",
+            path: LIST,
+            action: { type: "reset-after-commit" },
+        });
 
         const result = await stack.up(["--skip-preview"]);
 
@@ -296,7 +303,12 @@ describe("create exactly once through the engine", () => {
         expect(toAnalytics).toHaveLength(1);
         expect(simulator.connections()).toHaveLength(2);
         const ids = (await stack.stateResources(TYPE)).map((r) => r.id).sort();
-        expect(ids).toEqual(simulator.connections().map((c) => c.id).sort());
+        expect(ids).toEqual(
+            simulator
+                .connections()
+                .map((c) => c.id)
+                .sort(),
+        );
     });
 
     test("second up after the faults has no changes", async () => {

@@ -40,7 +40,9 @@ describe("OrgConnection on the real engine", () => {
     test("preview of a new stack calls no API", async () => {
         const result = await stack.preview();
 
-        expect(result.stdout).toMatch(/\+\s+pulumi-nodejs:dynamic\/datadog:OrgConnection\s+shared-telemetry\s+create/);
+        expect(result.stdout).toMatch(
+            /\+\s+pulumi-nodejs:dynamic\/datadog:OrgConnection\s+shared-telemetry\s+create/,
+        );
         expect(simulator.requests).toEqual([]);
     });
 
@@ -126,7 +128,11 @@ describe("OrgConnection on the real engine", () => {
         expect(simulator.countRequests({ method: "PATCH" })).toBe(1);
         const patch = simulator.requests.find((request) => request.method === "PATCH");
         expect(patch?.path).toBe(`/api/v2/org_connections/${connection.id}`);
-        expect(simulator.connections()[0].connectionTypes.slice().sort()).toEqual(["audit", "logs", "metrics"]);
+        expect(simulator.connections()[0].connectionTypes.slice().sort()).toEqual([
+            "audit",
+            "logs",
+            "metrics",
+        ]);
     });
 
     test("refresh after an outside deletion drops it", async () => {
@@ -147,7 +153,9 @@ describe("OrgConnection on the real engine", () => {
         await stack.setConfig("sinkOrgId", analytics.id);
 
         const preview = await stack.preview();
-        expect(preview.stdout).toMatch(/\+-\s+pulumi-nodejs:dynamic\/datadog:OrgConnection\s+shared-telemetry\s+replace/);
+        expect(preview.stdout).toMatch(
+            /\+-\s+pulumi-nodejs:dynamic\/datadog:OrgConnection\s+shared-telemetry\s+replace/,
+        );
 
         simulator.clearRequests();
         await stack.up();

@@ -24,7 +24,9 @@ const RANDOM_FAILURES = { rate: 0.05, seed: 20240611 };
 
 /** Returns the sink org id of a POST's JSON:API body. */
 function postedSink(request: RecordedRequest): string | undefined {
-    const body = request.body as { data?: { relationships?: { sink_org?: { data?: { id?: string } } } } };
+    const body = request.body as {
+        data?: { relationships?: { sink_org?: { data?: { id?: string } } } };
+    };
     return body?.data?.relationships?.sink_org?.data?.id;
 }
 
@@ -97,7 +99,10 @@ describe("30 connections under rate limits and random 503s", () => {
     beforeEach(() => simulator.clearRequests());
 
     /** Runs a command under the faults and prints its numbers. */
-    async function timed(phase: string, command: () => Promise<CommandResult>): Promise<CommandResult> {
+    async function timed(
+        phase: string,
+        command: () => Promise<CommandResult>,
+    ): Promise<CommandResult> {
         const started = Date.now();
         const result = await command();
         record(phase, simulator.requests, started);
@@ -110,12 +115,16 @@ describe("30 connections under rate limits and random 503s", () => {
         const connections = simulator.connections();
         expect(connections).toHaveLength(SOURCES * SINKS);
         const pairs = new Set(connections.map((c) => `${c.sourceOrgId}>${c.sinkOrgId}`));
-        const expectedPairs = sources.flatMap((source) => sinks.map((sink) => `${source.id}>${sink.id}`));
+        const expectedPairs = sources.flatMap((source) =>
+            sinks.map((sink) => `${source.id}>${sink.id}`),
+        );
         expect([...pairs].sort()).toEqual(expectedPairs.sort());
 
         // One successful POST per connection, and no POST ever met an existing connection.
         const stored = simulator.requests.filter((r) => r.method === "POST" && r.status === 200);
-        expect(stored.map((r) => `${r.orgId}>${postedSink(r)}`).sort()).toEqual(expectedPairs.sort());
+        expect(stored.map((r) => `${r.orgId}>${postedSink(r)}`).sort()).toEqual(
+            expectedPairs.sort(),
+        );
         expect(countResponses(simulator.requests, { status: 409 })).toBe(0);
 
         const state = await stack.stateResources(TYPE);

@@ -10,12 +10,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { DatadogSimulator, RecordedRequest, SimKeys, SimOrg } from "../../simulator";
-import {
-    buildVariant,
-    npmInstall,
-    PackedPackage,
-    packRepository,
-} from "../harness/packageBuilder";
+import { buildVariant, npmInstall, PackedPackage, packRepository } from "../harness/packageBuilder";
 import { PulumiStack, REPO_ROOT } from "../harness/pulumi";
 
 const TYPE = "pulumi-nodejs:dynamic/datadog:OrgConnection";

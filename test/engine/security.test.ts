@@ -122,8 +122,10 @@ function isEngineProviderConfigRecord(line: string): boolean {
         return false;
     }
     const message = typeof record.msg === "string" ? record.msg : "";
-    const marshaled = /^Marshaling property for RPC\[Provider\[[^\]]*\]\.(CheckConfig|DiffConfig|Configure)\(/;
-    const planned = /^Planner decided .*'urn:pulumi:[^']*::pulumi:providers:pulumi-nodejs::default'/;
+    const marshaled =
+        /^Marshaling property for RPC\[Provider\[[^\]]*\]\.(CheckConfig|DiffConfig|Configure)\(/;
+    const planned =
+        /^Planner decided .*'urn:pulumi:[^']*::pulumi:providers:pulumi-nodejs::default'/;
     return marshaled.test(message) || planned.test(message);
 }
 
@@ -157,7 +159,9 @@ async function runVerboseLifecycle(
     await run("up", ["up"]);
 
     stack.writeProgram(
-        connectionsProgram([{ name: "telemetry", sinkOrgId: sink.id, connectionTypes: ["metrics"] }]),
+        connectionsProgram([
+            { name: "telemetry", sinkOrgId: sink.id, connectionTypes: ["metrics"] },
+        ]),
     );
     simulator.injectFault({ method: "PATCH", action: { type: "status", status: 403 } });
     const failed = await run("failing up", ["up", "--skip-preview"], true);
@@ -166,7 +170,9 @@ async function runVerboseLifecycle(
     simulator.injectFault({ method: "GET", action: { type: "status", status: 502 } });
     await run("refresh", ["refresh", "--skip-preview"]);
     const exportArgs = ["stack", "export", "--stack", stack.stackName];
-    const exported = (await stack.pulumi(showSecrets ? [...exportArgs, "--show-secrets"] : exportArgs)).stdout;
+    const exported = (
+        await stack.pulumi(showSecrets ? [...exportArgs, "--show-secrets"] : exportArgs)
+    ).stdout;
     expect(exported).toContain(simulator.connections()[0].id);
 
     simulator.injectFault({ method: "DELETE", action: { type: "status", status: 503 } });
@@ -182,14 +188,18 @@ function expectVerboseLogs(outputs: RunOutput[]): void {
 
     // The engine's log records at -v=9, such as its gRPC calls to the provider plugin.
     expect(stderr).toContain('"level":"INFO"');
-    expect(stderr).toMatch(/Provider\[0x[0-9a-f]+\]\.Check\(urn:pulumi:[^)]*OrgConnection::telemetry\) executing/);
+    expect(stderr).toMatch(
+        /Provider\[0x[0-9a-f]+\]\.Check\(urn:pulumi:[^)]*OrgConnection::telemetry\) executing/,
+    );
     // The provider's warnings and errors, which name the requests.
     expect(all).toContain("POST /api/v2/org_connections failed with HTTP 503");
     expect(all).toMatch(
         /GET \/api\/v2\/org_connections\?sink_org_id=[0-9a-f-]+&limit=1000&offset=0 failed with HTTP 502; retrying/,
     );
     expect(all).toContain("failed with HTTP 403: Forbidden");
-    expect(all).toMatch(/DELETE \/api\/v2\/org_connections\/[0-9a-f-]+ failed with HTTP 503; retrying/);
+    expect(all).toMatch(
+        /DELETE \/api\/v2\/org_connections\/[0-9a-f-]+ failed with HTTP 503; retrying/,
+    );
 }
 
 describe("keys in stack config through the engine", () => {
@@ -280,7 +290,9 @@ describe("keys from the environment through the engine", () => {
         const sink = simulator.addOrg({ name: "Security Org" });
         simulator.addKeys(source.id, { apiKey: API_KEY, appKey: APP_KEY });
         stack = await PulumiStack.create({
-            program: connectionsProgram([{ name: "telemetry", sinkOrgId: sink.id, connectionTypes: ["logs"] }]),
+            program: connectionsProgram([
+                { name: "telemetry", sinkOrgId: sink.id, connectionTypes: ["logs"] },
+            ]),
             env: {
                 DD_API_KEY: API_KEY,
                 DD_APP_KEY: APP_KEY,
@@ -396,8 +408,13 @@ describe("API URLs that could leak keys", () => {
 
         const { failures } = await collectCheckFailures(stack, specs);
 
-        const expected = cases.map(({ profile, reason }) => ({ resource: profile, property: "profile", reason }));
-        const byResource = (a: { resource: string }, b: { resource: string }) => a.resource.localeCompare(b.resource);
+        const expected = cases.map(({ profile, reason }) => ({
+            resource: profile,
+            property: "profile",
+            reason,
+        }));
+        const byResource = (a: { resource: string }, b: { resource: string }) =>
+            a.resource.localeCompare(b.resource);
         expect([...failures].sort(byResource)).toEqual([...expected].sort(byResource));
         for (const failure of failures) {
             expectNoKey(failure.reason, `reason for ${failure.resource}`);

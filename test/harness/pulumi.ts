@@ -139,7 +139,9 @@ export class PulumiStack {
                 "PulumiStack.create needs exactly one of `program` and `programDirectory`.",
             );
         }
-        const workDir = fs.mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), "orgconn-stack-"));
+        const workDir = fs.mkdtempSync(
+            path.join(options.parentDir ?? os.tmpdir(), "orgconn-stack-"),
+        );
         const stack = new PulumiStack(
             workDir,
             options.stackName ?? "test",
@@ -178,7 +180,10 @@ export class PulumiStack {
         // Without a package.json the SDK warns that it uses the program folder as project root.
         const packageJson = path.join(this.programDir, "package.json");
         if (!fs.existsSync(packageJson)) {
-            fs.writeFileSync(packageJson, JSON.stringify({ name: "inline-program", private: true }));
+            fs.writeFileSync(
+                packageJson,
+                JSON.stringify({ name: "inline-program", private: true }),
+            );
         }
     }
 
@@ -204,7 +209,11 @@ export class PulumiStack {
                     }
                     const result = { args, code, stdout, stderr };
                     if (code !== 0 && !options.allowFailure) {
-                        reject(new Error(`pulumi ${args.join(" ")} exited with ${code}\n${stdout}\n${stderr}`));
+                        reject(
+                            new Error(
+                                `pulumi ${args.join(" ")} exited with ${code}\n${stdout}\n${stderr}`,
+                            ),
+                        );
                         return;
                     }
                     resolve(result);
@@ -214,7 +223,11 @@ export class PulumiStack {
     }
 
     /** Sets a stack config value; `secret` encrypts it, `path` treats the key as a property path. */
-    async setConfig(key: string, value: string, options: { secret?: boolean; path?: boolean } = {}) {
+    async setConfig(
+        key: string,
+        value: string,
+        options: { secret?: boolean; path?: boolean } = {},
+    ) {
         const args = ["config", "set", key, "--stack", this.stackName];
         if (options.secret) {
             args.push("--secret");
@@ -230,21 +243,37 @@ export class PulumiStack {
         return this.pulumi(["up", "--yes", "--stack", this.stackName, ...extra], options);
     }
 
-    preview(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    preview(
+        extra: string[] = [],
+        options: { allowFailure?: boolean } = {},
+    ): Promise<CommandResult> {
         return this.pulumi(["preview", "--stack", this.stackName, ...extra], options);
     }
 
-    refresh(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    refresh(
+        extra: string[] = [],
+        options: { allowFailure?: boolean } = {},
+    ): Promise<CommandResult> {
         return this.pulumi(["refresh", "--yes", "--stack", this.stackName, ...extra], options);
     }
 
-    destroy(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    destroy(
+        extra: string[] = [],
+        options: { allowFailure?: boolean } = {},
+    ): Promise<CommandResult> {
         return this.pulumi(["destroy", "--yes", "--stack", this.stackName, ...extra], options);
     }
 
     /** Returns the stack outputs, secrets shown in plain text. */
     async outputs(): Promise<Record<string, unknown>> {
-        const result = await this.pulumi(["stack", "output", "--json", "--show-secrets", "--stack", this.stackName]);
+        const result = await this.pulumi([
+            "stack",
+            "output",
+            "--json",
+            "--show-secrets",
+            "--stack",
+            this.stackName,
+        ]);
         return JSON.parse(result.stdout) as Record<string, unknown>;
     }
 

@@ -83,7 +83,11 @@ describe("provider lifecycle", () => {
             inputs: { sinkOrgId: f.sink.id, connectionTypes: ["logs"] },
         });
         expect(f.sim.requests.map((r) => [r.method, r.path, r.query])).toEqual([
-            ["GET", "/api/v2/org_connections", { sink_org_id: f.sink.id, limit: "1000", offset: "0" }],
+            [
+                "GET",
+                "/api/v2/org_connections",
+                { sink_org_id: f.sink.id, limit: "1000", offset: "0" },
+            ],
         ]);
     });
 

@@ -11,7 +11,6 @@ import {
     startFixture,
 } from "./fixture";
 
-
 /** Provider options with two short waits before concluding that a new connection is gone. */
 const RECHECKS = { absenceRecheckDelaysMs: [100, 200] };
 
@@ -150,7 +149,12 @@ describe("provider read", () => {
     test("429 after retries fails the read", async () => {
         const created = await createToSink(f);
         const page = "<html>Too Many Requests</html>";
-        const throttled = { type: "status", status: 429, body: page, contentType: "text/html" } as const;
+        const throttled = {
+            type: "status",
+            status: 429,
+            body: page,
+            contentType: "text/html",
+        } as const;
         injectListFault(f, "GET", throttled, 4);
         await expect(f.provider.read(created.id, created.outs)).rejects.toThrow(
             `Reading org connection ${created.id} failed, so the state keeps it unchanged: GET ${LIST}?sink_org_id=` +

@@ -51,29 +51,85 @@ type Case = [
 const cases: Case[] = [
     // No change.
     ["same inputs", base, { changes: false, replaces: [], stables: ALL }],
-    ["types in another order", { ...base, connectionTypes: ["metrics", "logs"] }, { changes: false, replaces: [], stables: ALL }],
-    ["provider code changed", { ...base, __provider: "exports.handler = new code" }, { changes: false, replaces: [], stables: ALL }],
-    ["adopt id added", { ...base, adoptConnectionId: CONNECTION }, { changes: false, replaces: [], stables: ALL }],
+    [
+        "types in another order",
+        { ...base, connectionTypes: ["metrics", "logs"] },
+        { changes: false, replaces: [], stables: ALL },
+    ],
+    [
+        "provider code changed",
+        { ...base, __provider: "exports.handler = new code" },
+        { changes: false, replaces: [], stables: ALL },
+    ],
+    [
+        "adopt id added",
+        { ...base, adoptConnectionId: CONNECTION },
+        { changes: false, replaces: [], stables: ALL },
+    ],
 
     // In-place updates.
-    ["type added", { ...base, connectionTypes: ["logs", "metrics", "audit"] }, { changes: true, replaces: [], stables: without("connectionTypes") }],
-    ["type removed", { ...base, connectionTypes: ["logs"] }, { changes: true, replaces: [], stables: without("connectionTypes") }],
-    ["type swapped", { ...base, connectionTypes: ["logs", "audit"] }, { changes: true, replaces: [], stables: without("connectionTypes") }],
-    ["profile changed", { ...base, profile: "spoke" }, { changes: true, replaces: [], stables: without("profile") }],
-    ["profile removed", { ...base, profile: undefined }, { changes: true, replaces: [], stables: without("profile") }],
+    [
+        "type added",
+        { ...base, connectionTypes: ["logs", "metrics", "audit"] },
+        { changes: true, replaces: [], stables: without("connectionTypes") },
+    ],
+    [
+        "type removed",
+        { ...base, connectionTypes: ["logs"] },
+        { changes: true, replaces: [], stables: without("connectionTypes") },
+    ],
+    [
+        "type swapped",
+        { ...base, connectionTypes: ["logs", "audit"] },
+        { changes: true, replaces: [], stables: without("connectionTypes") },
+    ],
+    [
+        "profile changed",
+        { ...base, profile: "spoke" },
+        { changes: true, replaces: [], stables: without("profile") },
+    ],
+    [
+        "profile removed",
+        { ...base, profile: undefined },
+        { changes: true, replaces: [], stables: without("profile") },
+    ],
     [
         "types and profile",
         { ...base, connectionTypes: ["audit"], profile: "spoke" },
         { changes: true, replaces: [], stables: without("connectionTypes", "profile") },
     ],
-    ["unknown types", { ...base, connectionTypes: UNKNOWN_VALUE }, { changes: true, replaces: [], stables: without("connectionTypes") }],
-    ["unknown type element", { ...base, connectionTypes: ["logs", UNKNOWN_VALUE] }, { changes: true, replaces: [], stables: without("connectionTypes") }],
-    ["unknown profile", { ...base, profile: UNKNOWN_VALUE }, { changes: true, replaces: [], stables: without("profile") }],
+    [
+        "unknown types",
+        { ...base, connectionTypes: UNKNOWN_VALUE },
+        { changes: true, replaces: [], stables: without("connectionTypes") },
+    ],
+    [
+        "unknown type element",
+        { ...base, connectionTypes: ["logs", UNKNOWN_VALUE] },
+        { changes: true, replaces: [], stables: without("connectionTypes") },
+    ],
+    [
+        "unknown profile",
+        { ...base, profile: UNKNOWN_VALUE },
+        { changes: true, replaces: [], stables: without("profile") },
+    ],
 
     // Replacements.
-    ["sink changed", { ...base, sinkOrgId: OTHER_SINK }, { changes: true, replaces: ["sinkOrgId"] }],
-    ["unknown sink", { ...base, sinkOrgId: UNKNOWN_VALUE }, { changes: true, replaces: ["sinkOrgId"] }],
-    ["sink and types changed", { ...base, sinkOrgId: OTHER_SINK, connectionTypes: ["audit"] }, { changes: true, replaces: ["sinkOrgId"] }],
+    [
+        "sink changed",
+        { ...base, sinkOrgId: OTHER_SINK },
+        { changes: true, replaces: ["sinkOrgId"] },
+    ],
+    [
+        "unknown sink",
+        { ...base, sinkOrgId: UNKNOWN_VALUE },
+        { changes: true, replaces: ["sinkOrgId"] },
+    ],
+    [
+        "sink and types changed",
+        { ...base, sinkOrgId: OTHER_SINK, connectionTypes: ["audit"] },
+        { changes: true, replaces: ["sinkOrgId"] },
+    ],
 ];
 
 describe("diffOrgConnection", () => {

@@ -87,9 +87,14 @@ describe("toOutputs", () => {
     test("leaves out undefined fields", () => {
         const outputs = toOutputs(patched, undefined, { profile: undefined });
         expect(Object.values(outputs)).not.toContain(undefined);
-        expect(Object.keys(outputs).sort()).toEqual(
-            ["connectionId", "connectionTypes", "createdAt", "createdById", "sinkOrgId", "sourceOrgId"],
-        );
+        expect(Object.keys(outputs).sort()).toEqual([
+            "connectionId",
+            "connectionTypes",
+            "createdAt",
+            "createdById",
+            "sinkOrgId",
+            "sourceOrgId",
+        ]);
     });
 });
 
