@@ -155,7 +155,7 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
                 found = await this.findById(ctx, id, undefined, previous);
             }
         } catch (e) {
-            const reason = (e as Error).message;
+            const reason = (e as Error).message + describeRejectedKeys(e, ctx.credentials, true);
             throw new Error(
                 `Reading org connection ${id} failed, so the state keeps it unchanged: ${reason}`,
                 { cause: e },
@@ -231,7 +231,7 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
                     { cause: e },
                 );
             }
-            const reason = (e as Error).message;
+            const reason = (e as Error).message + describeRejectedKeys(e, ctx.credentials, false);
             throw new Error(`Updating org connection ${id} failed: ${reason}`, { cause: e });
         }
         this.log("debug", `operation=update id=${id}: connection types updated.`);
@@ -274,7 +274,7 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
                 );
                 return;
             }
-            const reason = (e as Error).message;
+            const reason = (e as Error).message + describeRejectedKeys(e, ctx.credentials, true);
             throw new Error(`Deleting org connection ${id} failed: ${reason}`, { cause: e });
         }
         this.log("debug", `operation=delete id=${id}: deleted.`);
@@ -391,6 +391,26 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
             random: this.random,
         };
     }
+}
+
+/**
+ * Returns a sentence naming the credentials that Datadog rejected (HTTP 401 or 403), or "" for
+ * any other error. With `recordedConfig` (refresh and destroy) it adds the likely cause: those
+ * commands run with the stack configuration recorded by the last `pulumi up`.
+ */
+function describeRejectedKeys(error: unknown, credentials: string, recordedConfig: boolean) {
+    if (!isDatadogApiError(error) || (error.status !== 401 && error.status !== 403)) {
+        return "";
+    }
+    const used = ` The request used the keys of ${credentials}.`;
+    if (!recordedConfig) {
+        return used;
+    }
+    return (
+        `${used} \`pulumi refresh\` and \`pulumi destroy\` use the keys recorded by the ` +
+        `last \`pulumi up\`, so after changing keys run \`pulumi up\` (or ` +
+        `\`pulumi refresh --run-program\`) first.`
+    );
 }
 
 /** Picks the known output properties from stored state, dropping `__provider` and nulls. */

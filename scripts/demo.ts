@@ -83,7 +83,8 @@ async function main(): Promise<void> {
 
         step(
             "5. pulumi refresh",
-            "Refresh reads the connection by id and records the drift in the state.",
+            "Refresh reads the connection by id and records the drift in the state. The stack\n" +
+                "outputs printed below keep their old value: Pulumi updates outputs on the next `up`.",
         );
         show(await stack.refresh());
 

@@ -21,6 +21,12 @@ export const DEMO_KEYS = {
     appKey: "sim-demo-app-key-platform",
 } as const;
 
+/** Keys of the two other demo orgs, so that each org can act as a source org (a profile). */
+export const DEMO_PROFILE_KEYS = {
+    security: { apiKey: "sim-demo-api-key-security", appKey: "sim-demo-app-key-security" },
+    analytics: { apiKey: "sim-demo-api-key-analytics", appKey: "sim-demo-app-key-analytics" },
+} as const;
+
 /** Orgs, user and keys added by {@link seedDemoAccount}. */
 export interface DemoAccount {
     platform: SimOrg;
@@ -28,14 +34,20 @@ export interface DemoAccount {
     analytics: SimOrg;
     user: SimUser;
     keys: SimKeys;
+    /** Keys of the Security Org and the Analytics Org, by profile name. */
+    profileKeys: { security: SimKeys; analytics: SimKeys };
 }
 
-/** Adds the demo orgs, a user "Demo User" of the Platform Org and its keys to a simulator. */
+/** Adds the demo orgs, a user "Demo User" of the Platform Org, and keys of each org. */
 export function seedDemoAccount(simulator: DatadogSimulator): DemoAccount {
     const platform = simulator.addOrg({ ...DEMO_ORGS.platform, account: "demo-account" });
     const security = simulator.addOrg({ ...DEMO_ORGS.security, account: "demo-account" });
     const analytics = simulator.addOrg({ ...DEMO_ORGS.analytics, account: "demo-account" });
     const user = simulator.addUser(platform.id, "Demo User");
     const keys = simulator.addKeys(platform.id, { userId: user.id, ...DEMO_KEYS });
-    return { platform, security, analytics, user, keys };
+    const profileKeys = {
+        security: simulator.addKeys(security.id, DEMO_PROFILE_KEYS.security),
+        analytics: simulator.addKeys(analytics.id, DEMO_PROFILE_KEYS.analytics),
+    };
+    return { platform, security, analytics, user, keys, profileKeys };
 }

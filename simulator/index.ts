@@ -17,5 +17,5 @@ export type {
     SimulatorOptions,
     SimUser,
 } from "./types";
-export { DEMO_KEYS, DEMO_ORGS, seedDemoAccount } from "./demo";
+export { DEMO_KEYS, DEMO_ORGS, DEMO_PROFILE_KEYS, seedDemoAccount } from "./demo";
 export type { DemoAccount } from "./demo";

@@ -38,6 +38,13 @@ async function main(): Promise<void> {
     console.log(`  export DD_API_KEY=${demo.keys.apiKey}`);
     console.log(`  export DD_APP_KEY=${demo.keys.appKey}`);
     console.log("");
+    console.log("Keys of the other orgs, as credential profiles (examples/hub-and-spoke):");
+    for (const [profile, keys] of Object.entries(demo.profileKeys)) {
+        const name = profile.toUpperCase();
+        console.log(`  export DD_PROFILE_${name}_API_KEY=${keys.apiKey}`);
+        console.log(`  export DD_PROFILE_${name}_APP_KEY=${keys.appKey}`);
+    }
+    console.log("");
     console.log("Press Ctrl-C to stop.");
 
     const shutdown = () => {

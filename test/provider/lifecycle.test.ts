@@ -188,6 +188,27 @@ describe("provider lifecycle", () => {
         );
     });
 
+    test("rejected keys name the profile", async () => {
+        const created = await createToSink(f);
+        const writeOnly = f.sim.addKeys(f.source.id, { permissions: ["org_connections_write"] });
+        const { provider } = await makeProvider({
+            "datadog:apiUrl": f.sim.url,
+            "datadog:profiles": JSON.stringify({
+                rotated: { apiKey: writeOnly.apiKey, appKey: writeOnly.appKey },
+            }),
+        });
+
+        const reading = provider.read(created.id, { ...created.outs, profile: "rotated" });
+        await expect(reading).rejects.toThrow(
+            `The request used the keys of profile "rotated" (${f.sim.url}). \`pulumi refresh\` and ` +
+                "`pulumi destroy` use the keys recorded by the last `pulumi up`, so after changing keys " +
+                "run `pulumi up` (or `pulumi refresh --run-program`) first.",
+        );
+        const deleting = provider.delete(created.id, { ...created.outs, profile: "rotated" });
+        await expect(deleting).resolves.toBeUndefined();
+        expect(f.sim.connections()).toHaveLength(0);
+    });
+
     test("create rejected by the API is not retried", async () => {
         const hipaa = f.sim.addOrg({ name: "HIPAA Org", hipaa: true });
         const inputs = inputsOf({ sinkOrgId: hipaa.id, connectionTypes: ["logs"] });

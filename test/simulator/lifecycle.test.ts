@@ -2,7 +2,13 @@ import { ChildProcess, spawn } from "child_process";
 import fetch from "node-fetch";
 import path from "path";
 
-import { DatadogSimulator, DEMO_KEYS, DEMO_ORGS, seedDemoAccount } from "../../simulator";
+import {
+    DatadogSimulator,
+    DEMO_KEYS,
+    DEMO_ORGS,
+    DEMO_PROFILE_KEYS,
+    seedDemoAccount,
+} from "../../simulator";
 import { call } from "./simulatorClient";
 
 const LIST = "/api/v2/org_connections";
@@ -86,6 +92,9 @@ describe("simulator demo account", () => {
             expect(demo.security.name).toBe("Security Org");
             expect(demo.analytics.id).toBe(DEMO_ORGS.analytics.id);
             expect(demo.keys.apiKey).toBe(DEMO_KEYS.apiKey);
+            expect(demo.profileKeys.security.orgId).toBe(DEMO_ORGS.security.id);
+            expect(demo.profileKeys.analytics.orgId).toBe(DEMO_ORGS.analytics.id);
+            expect(demo.profileKeys.security.apiKey).toBe(DEMO_PROFILE_KEYS.security.apiKey);
             const created = await call(sim, "POST", LIST, {
                 keys: DEMO_KEYS,
                 body: {
@@ -145,6 +154,12 @@ describe("npm run simulator", () => {
         expect(output()).toContain(`export DD_HOST=${url}\n`);
         expect(output()).toContain(`export DD_API_KEY=${DEMO_KEYS.apiKey}\n`);
         expect(output()).toContain(`export DD_APP_KEY=${DEMO_KEYS.appKey}\n`);
+        expect(output()).toContain(
+            `export DD_PROFILE_SECURITY_API_KEY=${DEMO_PROFILE_KEYS.security.apiKey}\n`,
+        );
+        expect(output()).toContain(
+            `export DD_PROFILE_ANALYTICS_APP_KEY=${DEMO_PROFILE_KEYS.analytics.appKey}\n`,
+        );
         expect(output()).toContain(`Platform Org   ${DEMO_ORGS.platform.id}`);
         expect(output()).toContain(`Security Org   ${DEMO_ORGS.security.id}`);
         expect(output()).toContain(`Analytics Org  ${DEMO_ORGS.analytics.id}`);
