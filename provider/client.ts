@@ -8,7 +8,11 @@ import {
     parseSingleResponse,
 } from "./payload";
 import { normalizeRetrySettings } from "./retry";
-import { DEFAULT_REQUEST_TIMEOUT_SECONDS, RetrySettings } from "./settings";
+import {
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    MAX_REQUEST_TIMEOUT_SECONDS,
+    RetrySettings,
+} from "./settings";
 import { resolveApiUrl, siteForApiUrl } from "./sites";
 import { ApiTransport, RequestSpec, describeTarget } from "./transport";
 
@@ -40,6 +44,11 @@ export const ORG_CONNECTIONS_PATH = "/api/v2/org_connections";
 /** Maximum `limit` the client sends, which is also Datadog's default page size. */
 export const MAX_PAGE_SIZE = 1000;
 
+// NOTE: Datadog documents no maximum of connections per org. This limit is a guess far above
+// any real account, and it only stops a server whose pages never end.
+/** Maximum connections read in one pass of a listing. */
+const MAX_LISTED_CONNECTIONS = 100_000;
+
 /** How many times a listing is read before giving up when its counts change between pages. */
 const MAX_LISTING_PASSES = 3;
 
@@ -62,6 +71,26 @@ function validateKey(value: unknown, name: string, setting: string): string {
             `Invalid Datadog ${name}: it contains spaces, line breaks or non-ASCII characters, ` +
                 `which cannot be sent in a header. Copy the key again from Datadog and set ` +
                 `${setting}.`,
+        );
+    }
+    return value;
+}
+
+/** Returns a copy of a parsed JSON value with every key in its strings replaced. */
+function redactStrings(value: unknown, secrets: readonly string[]): unknown {
+    if (typeof value === "string") {
+        return redactSecrets(value, secrets);
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => redactStrings(item, secrets));
+    }
+    if (typeof value === "object" && value !== null) {
+        // Object.fromEntries defines own properties, so a "__proto__" key stays plain data.
+        return Object.fromEntries(
+            Object.entries(value).map(([key, item]) => [
+                redactSecrets(key, secrets),
+                redactStrings(item, secrets),
+            ]),
         );
     }
     return value;
@@ -104,9 +133,10 @@ export class OrgConnectionsClient {
         const retry = normalizeRetrySettings(options.retry);
 
         const timeout = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
-        if (!Number.isFinite(timeout) || timeout <= 0) {
+        if (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_REQUEST_TIMEOUT_SECONDS) {
             throw new Error(
-                `Invalid request timeout ${timeout}: use a positive number of seconds.`,
+                `Invalid request timeout ${timeout}: use a positive number of seconds. ` +
+                    `The maximum is ${MAX_REQUEST_TIMEOUT_SECONDS}.`,
             );
         }
         const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
@@ -274,6 +304,12 @@ export class OrgConnectionsClient {
                 seen.add(record.id);
                 records.push(record);
             }
+            if (records.length > MAX_LISTED_CONNECTIONS) {
+                const reason =
+                    `more than ${MAX_LISTED_CONNECTIONS} connections were read, which is more ` +
+                    `than the client accepts in one listing, so the pages may never end`;
+                throw this.incomplete(filterQuery, offset, reason);
+            }
 
             if (expected === undefined) {
                 // Without counts to check against, a short page is the last one.
@@ -311,6 +347,28 @@ export class OrgConnectionsClient {
         );
     }
 
+    /**
+     * Returns the parser's message for a body that it rejected, without any key. The parser
+     * quotes response values (cut to 80 characters, which could leave part of a key), and a
+     * misconfigured proxy may echo a key, so the message comes from parsing a copy of the body
+     * with the keys replaced.
+     */
+    private describeInvalidBody(
+        parser: (body: unknown) => unknown,
+        body: unknown,
+        error: InvalidResponseError,
+    ): string {
+        const secrets = this.transport.secrets();
+        try {
+            parser(redactStrings(body, secrets));
+        } catch (e) {
+            if (e instanceof InvalidResponseError) {
+                return redactSecrets(e.message, secrets);
+            }
+        }
+        return redactSecrets(error.message, secrets);
+    }
+
     /** Runs a payload parser and adds the request and the next step to its error. */
     private parse<T>(
         spec: RequestSpec,
@@ -325,9 +383,10 @@ export class OrgConnectionsClient {
             }
             const target = describeTarget(spec);
             const request = `${spec.method} ${target.path}${target.query}`;
+            const reason = this.describeInvalidBody(parser, response.body, e);
             throw new InvalidResponseError(
                 `${request} returned HTTP ${response.status} with an unexpected body. ` +
-                    `${e.message} Check that ${this.transport.apiUrl} is a Datadog API host, ` +
+                    `${reason} Check that ${this.transport.apiUrl} is a Datadog API host, ` +
                     `such as https://api.datadoghq.com.`,
             );
         }

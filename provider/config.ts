@@ -109,7 +109,9 @@ export function parseNumberSetting(found: FoundValue, rule: NumberRule): number 
     if (!Number.isFinite(value) || notInteger || belowMin || aboveMax) {
         const kind = rule.integer ? "a whole number" : "a number";
         let range: string;
-        if (rule.max !== undefined) {
+        if (rule.max !== undefined && rule.minExclusive) {
+            range = `greater than ${rule.min} and at most ${rule.max}`;
+        } else if (rule.max !== undefined) {
             range = `from ${rule.min} to ${rule.max}`;
         } else {
             range = `${rule.minExclusive ? "greater than" : "of at least"} ${rule.min}`;
@@ -120,6 +122,23 @@ export function parseNumberSetting(found: FoundValue, rule: NumberRule): number 
         );
     }
     return value;
+}
+
+/**
+ * Stores `value` under `name` as an own property. Plain assignment with the name "__proto__"
+ * would replace the object's prototype instead, and the profile would be lost.
+ */
+export function setProfile(
+    profiles: Record<string, ProfileSettings>,
+    name: string,
+    value: ProfileSettings,
+): void {
+    Object.defineProperty(profiles, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+    });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -166,7 +185,7 @@ export function parseConfigProfiles(text: string | undefined): Record<string, Pr
             }
             profile[field as (typeof PROFILE_FIELDS)[number]] = nonEmpty(fieldValue);
         }
-        profiles[name] = profile;
+        setProfile(profiles, name, profile);
     }
     return profiles;
 }

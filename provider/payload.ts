@@ -115,8 +115,8 @@ function parseReference(
     if (data === undefined || data === null) {
         return undefined;
     }
-    if (!isObject(data) || typeof data.id !== "string" || data.id === "") {
-        throw invalid(`relationships.${key}.data`, 'an object with a string "id"', data);
+    if (!isObject(data) || !isUuid(data.id)) {
+        throw invalid(`relationships.${key}.data`, 'an object with a lower-case UUID "id"', data);
     }
     const ref: OrgRef = { id: data.id };
     const name = typeof data.name === "string" && data.name !== "" ? data.name : undefined;
@@ -139,8 +139,10 @@ export function parseOrgConnection(data: unknown, included?: unknown[]): OrgConn
     if (data.type !== "org_connection") {
         throw invalid("type", '"org_connection"', data.type);
     }
-    if (typeof data.id !== "string" || data.id === "") {
-        throw invalid("id", "a non-empty string", data.id);
+    // Ids are compared and stored as sent, so another form of a UUID would make a live
+    // connection look missing or its sink org look changed.
+    if (!isUuid(data.id)) {
+        throw invalid("id", "a lower-case UUID", data.id);
     }
     const attributes = data.attributes;
     if (!isObject(attributes)) {

@@ -10,6 +10,7 @@ import {
     parseEnvProfiles,
     parseNumberSetting,
     profileEnvName,
+    setProfile,
 } from "./config";
 import { normalizeRetrySettings } from "./retry";
 import { resolveApiUrl, siteForApiUrl } from "./sites";
@@ -69,6 +70,12 @@ export interface ResolvedConnection {
 /** Default time limit in seconds for one HTTP attempt. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
+/**
+ * Maximum time limit in seconds for one HTTP attempt. Node's setTimeout fires after 1 ms for
+ * any delay above 2^31 - 1 ms, so a longer limit would time every request out at once.
+ */
+export const MAX_REQUEST_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 const POSITIVE_SECONDS: NumberRule = { min: 0, minExclusive: true, unit: "seconds" };
 
 /** Takes site and API URL together from the first source that sets either of them. */
@@ -117,14 +124,15 @@ function readCredentials(
         const envName = profileEnvName(name);
         const fromEnv = envProfiles.get(envName) ?? {};
         envProfiles.delete(envName);
-        profiles[name] = withoutUndefined({
+        const profile = withoutUndefined({
             apiKey: fromConfig.apiKey ?? fromEnv.apiKey,
             appKey: fromConfig.appKey ?? fromEnv.appKey,
             ...pickLocation(fromConfig, fromEnv),
         });
+        setProfile(profiles, name, profile);
     }
     for (const [envName, fromEnv] of envProfiles) {
-        profiles[envName.toLowerCase()] = withoutUndefined(fromEnv);
+        setProfile(profiles, envName.toLowerCase(), withoutUndefined(fromEnv));
     }
     return { defaults, profiles };
 }
@@ -159,8 +167,9 @@ export function readProviderSettings(
         ),
     });
     const requestTimeoutSeconds =
-        parsed("requestTimeout", (f) => parseNumberSetting(f, POSITIVE_SECONDS)) ??
-        DEFAULT_REQUEST_TIMEOUT_SECONDS;
+        parsed("requestTimeout", (f) =>
+            parseNumberSetting(f, { ...POSITIVE_SECONDS, max: MAX_REQUEST_TIMEOUT_SECONDS }),
+        ) ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
 
     return { ...readCredentials(config, env), retry, requestTimeoutSeconds };
 }

@@ -102,7 +102,8 @@ export function resolveApiUrl(o: { site?: string; apiUrl?: string }): string {
     }
     const configuredSite = o.site?.trim() ?? "";
     const site = (configuredSite === "" ? DEFAULT_SITE : configuredSite).toLowerCase();
-    const origin = SITES[site];
+    // An own-property check, so that names such as "constructor" do not resolve to a method.
+    const origin = Object.prototype.hasOwnProperty.call(SITES, site) ? SITES[site] : undefined;
     if (origin === undefined) {
         throw new Error(
             `Unknown Datadog site "${o.site}". Known sites: ${Object.keys(SITES).join(", ")}. ` +

@@ -236,7 +236,7 @@ export class ApiTransport {
 
         if (status >= 200 && status <= 299) {
             if (!isJson) {
-                const type = mediaType(response);
+                const type = redactSecrets(mediaType(response), this.secrets());
                 throw new InvalidResponseError(
                     `${request} returned HTTP ${status} with a non-JSON body (${type}). Check ` +
                         `that ${this.options.apiUrl} is a Datadog API host, such as ` +
@@ -250,15 +250,16 @@ export class ApiTransport {
         if (isJson) {
             details.errors = extractErrors(body).map((m) => redactSecrets(m, this.secrets()));
         } else {
-            details.nonJsonContentType = mediaType(response);
+            details.nonJsonContentType = redactSecrets(mediaType(response), this.secrets());
         }
+        // Header values go into the error message, and a proxy may echo a key in them.
         const location = response.headers.get("location");
         if (location !== null) {
-            details.location = location;
+            details.location = redactSecrets(location, this.secrets());
         }
         const name = response.headers.get("x-ratelimit-name");
         if (name !== null) {
-            details.rateLimitName = name;
+            details.rateLimitName = redactSecrets(name, this.secrets());
         }
         // Datadog sends the rate-limit headers on every response, but only a 429 means waiting.
         const reset = parseRateLimitReset(response.headers.get("x-ratelimit-reset"));

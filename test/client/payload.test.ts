@@ -134,7 +134,7 @@ describe("parseOrgConnection", () => {
         [
             "no id",
             (d) => ({ ...d, id: undefined }),
-            "id must be a non-empty string, but it is nothing.",
+            "id must be a lower-case UUID, but it is nothing.",
         ],
         [
             "no attributes",
@@ -159,7 +159,7 @@ describe("parseOrgConnection", () => {
         [
             "a relationship without id",
             (d) => ({ ...d, relationships: { sink_org: { data: { type: "orgs" } } } }),
-            'relationships.sink_org.data must be an object with a string "id", ' +
+            'relationships.sink_org.data must be an object with a lower-case UUID "id", ' +
                 'but it is {"type":"orgs"}.',
         ],
     ];
@@ -258,7 +258,7 @@ describe("parseListResponse", () => {
         [
             "a bad item",
             { data: [{ type: "org_connection" }] },
-            "Invalid org connection in the response: id must be a non-empty string, " +
+            "Invalid org connection in the response: id must be a lower-case UUID, " +
                 "but it is nothing.",
         ],
     ])("rejects %s", (_name, body, message) => {

@@ -315,7 +315,8 @@ describe("readProviderSettings", () => {
         [
             {},
             { DD_HTTP_CLIENT_REQUEST_TIMEOUT: "-1" },
-            '"-1" for DD_HTTP_CLIENT_REQUEST_TIMEOUT: use a number greater than 0 (seconds).',
+            '"-1" for DD_HTTP_CLIENT_REQUEST_TIMEOUT: use a number greater than 0 and at most ' +
+                "2147483 (seconds).",
         ],
     ];
     it.each(badRetryValues)("rejects %j %j", (config, env, message) => {
