@@ -1,4 +1,4 @@
-/** How a request failed: an HTTP error status, a network error, or no response in time. */
+/** Kind of request failure: an HTTP error status, a network error, or no response in time. */
 export type ApiFailureKind = "http" | "network" | "timeout";
 
 /**
@@ -13,7 +13,7 @@ export interface DatadogApiErrorDetails {
     method: string;
     /** Request path without the query string, for example `/api/v2/org_connections`. */
     path: string;
-    /** Query string with its leading "?", or "" when there is none. Never holds a key. */
+    /** Query string with its leading "?", or "" when there is none. Never contains a key. */
     query?: string;
     /** HTTP status, or 0 for a network error or a timeout. */
     status: number;
@@ -43,7 +43,7 @@ export interface DatadogApiErrorDetails {
 /**
  * A Datadog API request that failed with an HTTP error status, a network error or a
  * timeout, after the client's retries. The message names the method, path and status,
- * quotes Datadog's `errors` and says what to do next. It never contains an API or
+ * quotes Datadog's `errors` and tells the user what to do next. It never contains an API or
  * application key.
  */
 export class DatadogApiError extends Error {
@@ -94,7 +94,7 @@ export function isDatadogApiError(e: unknown): e is DatadogApiError {
 
 /**
  * A listing whose pages contradict their `meta.page` counts, for example an empty page while
- * `total_filtered_count` says 5. Such a listing cannot prove that a connection is absent.
+ * `total_filtered_count` is 5. Such a listing cannot prove that a connection is absent.
  */
 export class IncompleteListingError extends Error {
     constructor(message: string) {

@@ -205,8 +205,8 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
         try {
             record = await ctx.client.updateOrgConnection(id, news.connectionTypes);
         } catch (e) {
-            // Datadog answers 404 (or 403 for the sink org) when other keys than the source
-            // org's send the PATCH.
+            // Datadog returns 404 (or 403 for the sink org) when keys of another org than the
+            // source org send the PATCH.
             const keysOfAnotherOrg =
                 isDatadogApiError(e) && (e.status === 404 || e.status === 403)
                     ? await this.checkKeysOfSourceOrg(ctx, previous)
@@ -284,9 +284,9 @@ export class OrgConnectionProvider implements pulumi.dynamic.ResourceProvider {
      * Lists by sink org when known, then without a filter, and returns the record with `id`.
      * Throws when the unfiltered listing lacks it and shows that the keys belong to another org
      * than the stored source org, because that listing cannot tell whether it still exists.
-     * NOTE: keys of the sink org read the connection while it exists, but once it is gone
-     * their listing looks like that of a third org whenever it shows other connections, so
-     * such a refresh fails instead of removing the connection from the state.
+     * NOTE: keys of the sink org read the connection while it exists. Once it is gone, their
+     * listing looks like that of a third org whenever it shows other connections, so such a
+     * refresh fails instead of removing the connection from the state.
      */
     private async findById(
         ctx: CreateContext,

@@ -2,11 +2,11 @@
  * The provider object that Pulumi serializes into the `__provider` input of every
  * `OrgConnection`.
  *
- * Each method loads the implementation from the installed package when it runs, so the
- * serialized text stays small, contains no secret and no copy of the code, and `refresh` or
- * `destroy` run the installed version rather than the one that created the resource. The
- * methods capture nothing but `require` and string literals: any value they referenced would
- * be serialized along with them.
+ * Each method loads the implementation from the installed package when it runs. So the
+ * serialized text stays small and contains no secret and no copy of the code, and `refresh`
+ * or `destroy` run the installed version rather than the one that created the resource. The
+ * methods capture nothing but `require` and string literals, because any value they referenced
+ * would be serialized along with them.
  */
 import type * as pulumi from "@pulumi/pulumi";
 

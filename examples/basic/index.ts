@@ -1,6 +1,6 @@
 // Shows the smallest stack: one org connection from the org whose keys the stack uses (the source
-// org) to a sink org, with its connection types taken from stack config so that a change of
-// `connectionTypes` updates the connection in place and a change of `sinkOrgId` replaces it.
+// org) to a sink org. The connection types come from stack config, so a change of
+// `connectionTypes` updates the connection in place, and a change of `sinkOrgId` replaces it.
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionType, OrgConnection } from "pulumi-datadog-org-connections";
 

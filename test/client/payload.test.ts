@@ -12,7 +12,7 @@ const SOURCE_ID = "a1b2c3d4-0000-4000-8000-000000000001";
 const SINK_ID = "a1b2c3d4-0000-4000-8000-000000000002";
 const USER_ID = "a1b2c3d4-0000-4000-8000-0000000000aa";
 
-/** An org connection as Datadog's list and create responses render it. */
+/** Builds an org connection as Datadog's list and create responses render it. */
 function connection(withNames: boolean): Record<string, unknown> {
     const ref = (type: string, id: string, name: string) => ({
         data: withNames ? { type, id, name } : { type, id },

@@ -179,13 +179,13 @@ describe("documented failures through the engine", () => {
     });
 
     test("refresh then up recreate the deleted connection", async () => {
-        const gone = await storedId("security");
+        const deletedId = await storedId("security");
 
         await stack.refresh(["--skip-preview"]);
         await stack.up(["--skip-preview"]);
 
         const recreated = await storedId("security");
-        expect(recreated).not.toBe(gone);
+        expect(recreated).not.toBe(deletedId);
         expect(simulator.countRequests({ method: "POST" })).toBe(1);
         const toSecurity = simulator.connections().filter((c) => c.sinkOrgId === security.id);
         expect(toSecurity.map((c) => c.id)).toEqual([recreated]);

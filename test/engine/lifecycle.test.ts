@@ -181,7 +181,7 @@ describe("OrgConnection on the real engine", () => {
         const [resource] = await stack.stateResources(TYPE);
         const size = Buffer.byteLength(resource.inputs.__provider, "utf8");
 
-        // Printed for the record; the package-install test holds the 4 KB limit for installed use.
+        // Printed for the record. The package-install test asserts the 4 KB limit for installed use.
         console.log(`__provider size with the in-repo program: ${size} bytes`);
         expect(size).toBeLessThan(8 * 1024);
     });
